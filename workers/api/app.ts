@@ -1,0 +1,158 @@
+// The JSON API, mounted at /api/v1 by workers/app.ts. Sub-apps are chained so `AppType`
+// carries every route's types to the UI's typed client.
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { createDb } from "#workers/db/client";
+import type { AppEnv } from "./context.ts";
+import { ApiError, type ErrorCode, fieldErrors, problemResponse } from "./errors.ts";
+import { authenticate } from "./middleware/authenticate.ts";
+import { csrf } from "./middleware/csrf.ts";
+import { requestId } from "./middleware/request-id.ts";
+import { apiTokenRoutes } from "./routes/api-tokens.ts";
+import { auditRoutes } from "./routes/audit.ts";
+import { authRoutes } from "./routes/auth.ts";
+import { invitationRoutes } from "./routes/invitations.ts";
+import { memberRoutes } from "./routes/members.ts";
+import { operatorRoutes } from "./routes/operator.ts";
+import { tenantRoutes } from "./routes/tenants.ts";
+
+export const API_BASE = "/api/v1";
+export const MAX_JSON_BODY_BYTES = 64 * 1024;
+
+const httpCodes: Record<number, ErrorCode> = {
+  400: "MALFORMED_JSON",
+  401: "UNAUTHENTICATED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  405: "METHOD_NOT_ALLOWED",
+  413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+};
+
+function isUniqueViolation(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; e instanceof Error && depth < 4; depth++) {
+    if (/UNIQUE constraint failed/i.test(e.message)) return true;
+    e = e.cause;
+  }
+  return false;
+}
+
+export function createApi() {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        throw new ApiError("VALIDATION_FAILED", "Some fields are not valid", {
+          errors: fieldErrors(result.error.issues),
+        });
+      }
+    },
+  });
+
+  app.use("*", requestId);
+  app.use("*", async (c, next) => {
+    c.set("db", createDb(c.env.DB));
+    await next();
+  });
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: MAX_JSON_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(
+          "PAYLOAD_TOO_LARGE",
+          `Bodies are limited to ${MAX_JSON_BODY_BYTES} bytes`,
+        );
+      },
+    }),
+  );
+  app.use("*", csrf);
+  app.use("*", authenticate);
+
+  app.onError((err, c) => {
+    const requestId = c.get("requestId");
+    const instance = new URL(c.req.url).pathname;
+    if (err instanceof ApiError) {
+      return problemResponse(err.code, err.message, {
+        instance,
+        requestId,
+        ...(err.errors ? { errors: err.errors } : {}),
+        ...(err.headers ? { headers: err.headers } : {}),
+      });
+    }
+    if (err instanceof HTTPException) {
+      const code = httpCodes[err.status] ?? "VALIDATION_FAILED";
+      return problemResponse(code, err.message || undefined, { instance, requestId });
+    }
+    if (isUniqueViolation(err)) {
+      // Two requests raced to create the same thing; the batch was rolled back whole.
+      return problemResponse("CONFLICT", "This was changed by another request at the same time", {
+        instance,
+        requestId,
+      });
+    }
+    console.error(
+      JSON.stringify({
+        level: "error",
+        requestId,
+        path: instance,
+        error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+        stack: err instanceof Error ? err.stack : undefined,
+      }),
+    );
+    return problemResponse("INTERNAL", "Quote the request id when reporting this", {
+      instance,
+      requestId,
+    });
+  });
+
+  app.notFound((c) =>
+    problemResponse("NOT_FOUND", "No such endpoint", {
+      instance: new URL(c.req.url).pathname,
+      requestId: c.get("requestId"),
+    }),
+  );
+
+  const routes = app
+    .route("/", authRoutes)
+    .route("/", operatorRoutes)
+    .route("/", tenantRoutes)
+    .route("/", memberRoutes)
+    .route("/", invitationRoutes)
+    .route("/", apiTokenRoutes)
+    .route("/", auditRoutes);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API token (`lct_…`) created under API tokens",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "session", {
+    type: "apiKey",
+    in: "cookie",
+    name: "__Host-lectern_session",
+    description:
+      "The session cookie set by POST /auth/sign-in; mutations also need Origin and x-lectern-csrf: 1",
+  });
+
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Lectern API",
+      version: "1.0.0",
+      description:
+        "Multi-tenant course CMS and publisher. Errors are RFC 9457 problem+json with a stable `code`. Each operation states the permission it needs in `x-permission`.",
+    },
+    servers: [{ url: API_BASE }],
+    security: [{ bearer: [] }, { session: [] }],
+  });
+  app.get("/reference", Scalar({ url: `${API_BASE}/openapi.json`, pageTitle: "Lectern API" }));
+
+  return routes;
+}
+
+const api = new OpenAPIHono<AppEnv>().route(API_BASE, createApi());
+export type AppType = ReturnType<typeof createApi>;
+export { api };

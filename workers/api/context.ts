@@ -1,0 +1,30 @@
+import type { Context } from "hono";
+import type { TenantRole } from "#schemas/roles";
+import type { Db } from "#workers/db/client";
+import type { tenants } from "#workers/db/schema";
+
+export type Principal = {
+  user: { id: string; email: string; name: string; isOperator: boolean };
+  via: "session" | "token";
+  session: { id: string; createdAt: Date; expiresAt: Date } | null;
+  /** Set when authenticated by an API token: the token only works inside its tenant. */
+  token: { id: string; tenantId: string; role: TenantRole } | null;
+};
+
+export type TenantContext = {
+  tenant: typeof tenants.$inferSelect;
+  /** Effective role: a token's role capped by its owner's current membership role. */
+  role: TenantRole;
+};
+
+export type AppEnv = {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    db: Db;
+    principal: Principal | null;
+    tenantContext: TenantContext | null;
+  };
+};
+
+export type AppContext = Context<AppEnv>;

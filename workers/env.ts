@@ -1,0 +1,30 @@
+// Vars and secrets, parsed once per isolate with zod (habit 6). Bindings stay on `Env`.
+import { z } from "zod";
+
+const flag = z.enum(["true", "false"]).transform((v) => v === "true");
+
+const configSchema = z.object({
+  APP_URL: z.url(),
+  LOCAL_MODE: flag.default(false),
+  AUTH_SECRET: z.string().min(32, { message: "AUTH_SECRET must be at least 32 characters" }),
+  SESSION_IDLE_SECONDS: z.coerce.number().int().min(60).default(28_800),
+  SESSION_ABSOLUTE_SECONDS: z.coerce.number().int().min(300).default(604_800),
+});
+
+export type Config = z.infer<typeof configSchema> & { appOrigin: string };
+
+const cache = new WeakMap<object, Config>();
+
+export function config(env: Env): Config {
+  const hit = cache.get(env);
+  if (hit) return hit;
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    // Names the variable, never its value.
+    const what = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid Worker configuration: ${what}`);
+  }
+  const value = { ...parsed.data, appOrigin: new URL(parsed.data.APP_URL).origin };
+  cache.set(env, value);
+  return value;
+}
