@@ -260,7 +260,9 @@ export const starterConfig = z
     };
     cfg.collections.forEach((c, i) => {
       if (c.fields) visit(c.fields, ["collections", i, "fields"]);
-      c.files?.forEach((f, j) => visit(f.fields, ["collections", i, "files", j, "fields"]));
+      c.files?.forEach((f, j) => {
+        visit(f.fields, ["collections", i, "files", j, "fields"]);
+      });
     });
   });
 export type StarterConfig = z.infer<typeof starterConfig>;
