@@ -108,13 +108,6 @@ export function createApi() {
     });
   });
 
-  app.notFound((c) =>
-    problemResponse("NOT_FOUND", "No such endpoint", {
-      instance: new URL(c.req.url).pathname,
-      requestId: c.get("requestId"),
-    }),
-  );
-
   const routes = app
     .route("/", authRoutes)
     .route("/", operatorRoutes)
@@ -148,7 +141,25 @@ export function createApi() {
     servers: [{ url: API_BASE }],
     security: [{ bearer: [] }, { session: [] }],
   });
-  app.get("/reference", Scalar({ url: `${API_BASE}/openapi.json`, pageTitle: "Lectern API" }));
+  // Scalar is served from our own assets (see vite.config.ts), so the page works offline.
+  app.get(
+    "/reference",
+    Scalar({
+      url: `${API_BASE}/openapi.json`,
+      pageTitle: "Lectern API",
+      cdn: "/vendor/scalar-api-reference.js",
+    }),
+  );
+
+  // Registered last, so it answers only what no route above did. Not `app.notFound`: a sub-app's
+  // notFound is never consulted once it is mounted with `.route()`, which left unknown API paths
+  // answering plain-text "404 Not Found" instead of problem+json with a request id.
+  app.all("*", (c) =>
+    problemResponse("NOT_FOUND", "No such endpoint", {
+      instance: new URL(c.req.url).pathname,
+      requestId: c.get("requestId"),
+    }),
+  );
 
   return routes;
 }
