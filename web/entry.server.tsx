@@ -25,7 +25,10 @@ export default async function handleRequest(
   if (isbot(request.headers.get("user-agent") || "")) await body.allReady;
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
   responseHeaders.set("X-Content-Type-Options", "nosniff");
-  responseHeaders.set("Referrer-Policy", "no-referrer");
+  // Not "no-referrer": with it, browsers send `Origin: null` on a plain form POST, which the
+  // same-origin check in workers/app.ts rightly rejects, so forms would fail without
+  // JavaScript. "same-origin" still keeps invitation links out of other sites' referrers.
+  responseHeaders.set("Referrer-Policy", "same-origin");
   responseHeaders.set("X-Frame-Options", "DENY");
   return new Response(body, { headers: responseHeaders, status });
 }

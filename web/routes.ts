@@ -1,3 +1,19 @@
-import { index, type RouteConfig } from "@react-router/dev/routes";
+import { index, layout, prefix, type RouteConfig, route } from "@react-router/dev/routes";
 
-export default [index("routes/home.tsx")] satisfies RouteConfig;
+export default [
+  route("sign-in", "routes/sign-in.tsx"),
+  route("sign-out", "routes/sign-out.tsx"),
+  route("invite/:token", "routes/invite.tsx"),
+  // Everything below needs a signed-in user and shares the header with the tenant switcher.
+  layout("routes/shell.tsx", [
+    index("routes/home.tsx"),
+    route("account", "routes/account.tsx"),
+    route("operator", "routes/operator.tsx"),
+    ...prefix("t/:tenantId", [
+      index("routes/dashboard.tsx"),
+      route("members", "routes/members.tsx"),
+      route("tokens", "routes/tokens.tsx"),
+      route("audit", "routes/audit.tsx"),
+    ]),
+  ]),
+] satisfies RouteConfig;

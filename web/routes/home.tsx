@@ -1,16 +1,35 @@
+import { Link } from "react-router";
+import { errorTitle, RouteError } from "../components/route-error.tsx";
+import { pageTitle } from "../lib/format.ts";
 import type { Route } from "./+types/home";
 
-export async function loader({ context }: Route.LoaderArgs) {
-  const res = await context.api.me.$get();
-  if (res.status !== 200) return { me: null };
-  return { me: await res.json() };
-}
+export { loader } from "./home.server.ts";
 
+export const meta: Route.MetaFunction = ({ error }) =>
+  pageTitle(error ? errorTitle(error) : "Welcome");
+
+/** Only signed-in people who belong to no tenant get here; everyone else is redirected. */
 export default function Home({ loaderData }: Route.ComponentProps) {
   return (
-    <main>
-      <h1>Lectern</h1>
-      <p>{loaderData.me ? `Signed in as ${loaderData.me.user.email}` : "Not signed in"}</p>
-    </main>
+    <div className="empty-state">
+      <h1>Welcome to Lectern, {loaderData.name}</h1>
+      <p>
+        You are not a member of any organisation yet. When an owner or admin invites you, open the
+        link in the invitation and it will appear here.
+      </p>
+      {loaderData.isOperator ? (
+        <p>
+          As the platform operator you can create organisations (tenants) on the{" "}
+          <Link to="/operator">Operator</Link> page.
+        </p>
+      ) : null}
+      <p>
+        <Link to="/account">Manage your account</Link>
+      </p>
+    </div>
   );
+}
+
+export function ErrorBoundary() {
+  return <RouteError />;
 }

@@ -1,0 +1,32 @@
+// Display helpers shared by server and browser. Times are shown in UTC so the server-rendered
+// page and the hydrated one agree, whatever the viewer's time zone.
+import type { TenantRole } from "#schemas/roles";
+
+export const roleLabels: Record<TenantRole, string> = {
+  owner: "Owner",
+  admin: "Admin",
+  author: "Author",
+  member: "Member",
+};
+
+export function roleOptions(roles: readonly TenantRole[]) {
+  return roles.map((role) => ({ value: role, label: roleLabels[role] }));
+}
+
+/** "2026-11-23 14:05 UTC" */
+export function formatDateTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/** "2026-11-23" */
+export function formatDate(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toISOString().slice(0, 10);
+}
+
+/** "Members · Acme University · Lectern" */
+export function pageTitle(...parts: Array<string | null | undefined>): { title: string }[] {
+  return [{ title: [...parts.filter(Boolean), "Lectern"].join(" · ") }];
+}

@@ -1,0 +1,56 @@
+import type { ApiClient } from "../lib/api.server.ts";
+import { loadTenant } from "../lib/tenant.server.ts";
+import type { Route } from "./+types/dashboard";
+
+/** "12", or "100+" when there is more than one page. */
+function count(items: unknown[], nextCursor: string | null) {
+  return nextCursor ? `${items.length}+` : String(items.length);
+}
+
+async function memberCount(api: ApiClient, tenantId: string) {
+  const res = await api.tenants[":tenantId"].members.$get({
+    param: { tenantId },
+    query: { limit: "100" },
+  });
+  if (!res.ok) return null;
+  const page = await res.json();
+  return count(page.items, page.nextCursor);
+}
+
+async function pendingInvitationCount(api: ApiClient, tenantId: string) {
+  const res = await api.tenants[":tenantId"].invitations.$get({
+    param: { tenantId },
+    query: { limit: "100" },
+  });
+  if (!res.ok) return null;
+  const page = await res.json();
+  return count(
+    page.items.filter((i) => i.status === "pending"),
+    page.nextCursor,
+  );
+}
+
+async function activeTokenCount(api: ApiClient, tenantId: string) {
+  const res = await api.tenants[":tenantId"].tokens.$get({
+    param: { tenantId },
+    query: { limit: "100", scope: "mine" },
+  });
+  if (!res.ok) return null;
+  const page = await res.json();
+  const now = Date.now();
+  const active = page.items.filter(
+    (t) => !t.revokedAt && (!t.expiresAt || Date.parse(t.expiresAt) > now),
+  );
+  return count(active, page.nextCursor);
+}
+
+export async function loader({ params, context, request }: Route.LoaderArgs) {
+  const access = await loadTenant(context.api, request, params.tenantId);
+  const { tenantId } = params;
+  const [members, invitations, tokens] = await Promise.all([
+    access.can.readMembers ? memberCount(context.api, tenantId) : null,
+    access.can.inviteMembers ? pendingInvitationCount(context.api, tenantId) : null,
+    access.can.ownTokens ? activeTokenCount(context.api, tenantId) : null,
+  ]);
+  return { ...access, counts: { members, invitations, tokens } };
+}
