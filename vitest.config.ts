@@ -28,6 +28,12 @@ export default defineConfig(async () => {
             name: "workers",
             include: ["test/workers/**/*.test.ts"],
             setupFiles: ["./test/workers/apply-migrations.ts"],
+            // One workerd runtime for all files instead of one per file: loading the Worker's
+            // modules costs ~7 s per runtime. Safe because every test makes its own tenant and
+            // people (test/factories.ts) and never relies on an empty database.
+            isolate: false,
+            // Password hashing (scrypt) dominates some tests; leave room for a busy machine.
+            testTimeout: 30_000,
           },
         },
         {

@@ -114,6 +114,8 @@ export const apiTokenRoutes = new OpenAPIHono<AppEnv>()
       expiresAt: body.expiresInDays
         ? new Date(now.getTime() + body.expiresInDays * 86_400_000)
         : null,
+      // Stored as reported below, so a later list shows the same createdAt.
+      createdAt: now,
     };
     const db = c.get("db");
     await db.batch([
@@ -130,7 +132,6 @@ export const apiTokenRoutes = new OpenAPIHono<AppEnv>()
       ...row,
       lastUsedAt: null,
       revokedAt: null,
-      createdAt: now,
       updatedAt: now,
     });
     return c.json({ token, secret }, 201);

@@ -169,6 +169,8 @@ export const invitationRoutes = new OpenAPIHono<AppEnv>()
       tokenHash: await sha256Hex(secret),
       invitedBy: c.get("principal")?.user.id ?? null,
       expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
+      // Stored as reported below, so a later list shows the same createdAt.
+      createdAt: now,
     };
     await db.batch([
       insertInvitation(db, row),
@@ -193,7 +195,6 @@ export const invitationRoutes = new OpenAPIHono<AppEnv>()
           acceptedAt: null,
           acceptedBy: null,
           revokedAt: null,
-          createdAt: now,
           updatedAt: now,
         }),
         url,
@@ -245,13 +246,15 @@ export const invitationRoutes = new OpenAPIHono<AppEnv>()
     const now = new Date();
     const existing = await getUserByEmail(db, inv.email);
     const principal = c.get("principal");
+    // The target is the new membership, as for every other member.* event (not the user id).
+    const membershipId = newId("mem");
     const auditAccepted = (userId: string) =>
       auditStatement(c, {
         tenantId: tenant.id,
         action: "member.joined",
         targetType: "member",
-        targetId: userId,
-        data: { email: inv.email, role: inv.role, invitationId: inv.id },
+        targetId: membershipId,
+        data: { email: inv.email, role: inv.role, invitationId: inv.id, userId },
       });
     if (existing) {
       if (principal?.via !== "session") {
@@ -269,7 +272,7 @@ export const invitationRoutes = new OpenAPIHono<AppEnv>()
       await db.batch([
         markInvitationAccepted(db, tenant.id, inv.id, existing.id, now),
         insertMembership(db, {
-          id: newId("mem"),
+          id: membershipId,
           tenantId: tenant.id,
           userId: existing.id,
           role: inv.role,
@@ -292,10 +295,11 @@ export const invitationRoutes = new OpenAPIHono<AppEnv>()
       passwordHash: await hashPassword(auth, body.password),
     });
     await db.batch([
-      markInvitationAccepted(db, tenant.id, inv.id, user.id, now),
+      // The user first: accepted_by and the membership reference the new users row.
       ...user.statements,
+      markInvitationAccepted(db, tenant.id, inv.id, user.id, now),
       insertMembership(db, {
-        id: newId("mem"),
+        id: membershipId,
         tenantId: tenant.id,
         userId: user.id,
         role: inv.role,

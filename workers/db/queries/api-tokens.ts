@@ -15,6 +15,8 @@ export function insertApiToken(
     prefix: string;
     tokenHash: string;
     expiresAt: Date | null;
+    /** Defaults to the database clock; pass the time the response reports. */
+    createdAt?: Date;
   },
 ) {
   return db.insert(apiTokens).values(row);

@@ -14,6 +14,8 @@ export function insertInvitation(
     tokenHash: string;
     invitedBy: string | null;
     expiresAt: Date;
+    /** Defaults to the database clock; pass the time the response reports. */
+    createdAt?: Date;
   },
 ) {
   return db.insert(invitations).values(row);

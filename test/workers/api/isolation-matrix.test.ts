@@ -1,0 +1,371 @@
+// Tenant isolation matrix. Reads the generated OpenAPI document, and calls EVERY operation in it
+// as every kind of caller: anonymous; each role of tenant A; each role of tenant B (against A's
+// resources); an API token of each role of A and of B; the platform operator. The expected
+// answer is computed from the operation's `x-permission` and workers/domain/policy.ts, so a new
+// route joins the matrix by being declared; a route the matrix cannot build a call for fails
+// loudly until it is taught (see `pathParams`, `bodyValues` and `bodyOverrides` below).
+import { describe, expect, it } from "vitest";
+import type { TenantRole } from "#schemas/roles";
+import { api } from "#workers/api/app";
+import { insertTenant } from "#workers/db/queries/tenants";
+import { newId } from "#workers/domain/ids";
+import { type Permission, permissions, scopeOf, tenantRoleAllows } from "#workers/domain/policy";
+import {
+  addMember,
+  call,
+  createOperator,
+  createUser,
+  db,
+  expectProblem,
+  freshEmail,
+  issueInvitation,
+  issueToken,
+  nextIp,
+  PASSWORD,
+  TENANT_ROLES,
+  uniq,
+} from "../../factories.ts";
+
+// ---- The document ----
+
+type JsonSchema = {
+  $ref?: string;
+  type?: string | string[];
+  enum?: unknown[];
+  const?: unknown;
+  format?: string;
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  minItems?: number;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+};
+type Parameter = { name: string; in: string; required?: boolean; schema?: JsonSchema };
+type Operation = {
+  operationId?: string;
+  "x-permission"?: string;
+  parameters?: Parameter[];
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: JsonSchema }> };
+  responses?: Record<string, unknown>;
+};
+type OpenApiDoc = {
+  paths: Record<string, Record<string, Operation>>;
+  components?: { schemas?: Record<string, JsonSchema> };
+};
+
+const docResponse = await call("/openapi.json");
+const doc = (await docResponse.json()) as OpenApiDoc;
+const METHODS = ["get", "post", "put", "patch", "delete"];
+const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
+  Object.entries(item)
+    .filter(([method]) => METHODS.includes(method))
+    .map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, method, path, op })),
+);
+type Op = (typeof operations)[number];
+
+function resolve(schema: JsonSchema): JsonSchema {
+  if (!schema.$ref) return schema;
+  const name = schema.$ref.replace("#/components/schemas/", "");
+  const target = doc.components?.schemas?.[name];
+  if (!target) throw new Error(`unresolvable $ref ${schema.$ref}`);
+  return resolve(target);
+}
+
+// ---- Callers ----
+
+type CallerKind =
+  | { kind: "anonymous" }
+  | { kind: "session" | "token"; tenant: "A" | "B"; role: TenantRole }
+  | { kind: "operator" };
+
+const callers: CallerKind[] = [
+  { kind: "anonymous" },
+  ...TENANT_ROLES.map((role) => ({ kind: "session" as const, tenant: "A" as const, role })),
+  ...TENANT_ROLES.map((role) => ({ kind: "session" as const, tenant: "B" as const, role })),
+  ...TENANT_ROLES.map((role) => ({ kind: "token" as const, tenant: "A" as const, role })),
+  ...TENANT_ROLES.map((role) => ({ kind: "token" as const, tenant: "B" as const, role })),
+  { kind: "operator" },
+];
+
+const label = (c: CallerKind) =>
+  c.kind === "session" || c.kind === "token"
+    ? `${c.tenant === "A" ? "tenant A" : "tenant B"} ${c.role}${
+        c.kind === "token" ? (c.tenant === "B" ? " token (holder also owns A)" : " token") : ""
+      }`
+    : c.kind;
+
+// ---- Expected outcome, from x-permission and the policy module ----
+
+type Outcome = { allowed: true } | { allowed: false; status: 401 | 403 | 404; code: string };
+const ALLOWED: Outcome = { allowed: true };
+const denied = (status: 401 | 403 | 404): Outcome => ({
+  allowed: false,
+  status,
+  code: { 401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND" }[status],
+});
+
+/**
+ * Rules a handler adds on top of its route's permission. Each is a deliberate restriction,
+ * asserted here so that loosening one is a visible change to this table.
+ */
+const handlerRules: {
+  op: string;
+  when: (c: CallerKind) => boolean;
+  outcome: Outcome;
+  why: string;
+}[] = [
+  {
+    op: "POST /me/password",
+    when: (c) => c.kind === "token",
+    outcome: denied(403),
+    why: "passwords change from a signed-in session, never with an API token",
+  },
+  {
+    op: "POST /tenants/{tenantId}/tokens",
+    when: (c) => c.kind === "token",
+    outcome: denied(403),
+    why: "a leaked token must not be able to mint fresh ones",
+  },
+];
+
+function expected(op: Op, caller: CallerKind): Outcome {
+  const permission = op.op["x-permission"] as Permission;
+  const scope = scopeOf(permission);
+  let outcome: Outcome;
+  if (scope === "public") outcome = ALLOWED;
+  else if (caller.kind === "anonymous") outcome = denied(401);
+  else if (scope === "self") outcome = ALLOWED;
+  else if (scope === "platform") outcome = caller.kind === "operator" ? ALLOWED : denied(403);
+  else if (caller.kind === "operator")
+    outcome = denied(404); // no membership in A
+  else if (caller.tenant === "B")
+    outcome = denied(404); // A does not exist for B
+  else
+    outcome = tenantRoleAllows(caller.role, permission as Parameters<typeof tenantRoleAllows>[1])
+      ? ALLOWED
+      : denied(403);
+  if (outcome.allowed) {
+    const rule = handlerRules.find((r) => r.op === op.key && r.when(caller));
+    if (rule) return rule.outcome;
+  }
+  return outcome;
+}
+
+// ---- Building one call: fresh tenants, caller and targets every time ----
+
+type World = {
+  a: { id: string; ownerId: string };
+  b: { id: string; ownerId: string };
+  caller: { cookie?: string; token?: string; userId?: string; inA: boolean };
+};
+
+async function tenantWithOwner(): Promise<{ id: string; ownerId: string }> {
+  const id = newId("ten");
+  await insertTenant(db(), { id, slug: uniq("m").toLowerCase(), name: uniq("Matrix") }).run();
+  const owner = await addMember(id, "owner", { signedIn: false });
+  return { id, ownerId: owner.id };
+}
+
+async function world(c: CallerKind): Promise<World> {
+  const a = await tenantWithOwner();
+  const b = await tenantWithOwner();
+  if (c.kind === "anonymous") return { a, b, caller: { inA: false } };
+  if (c.kind === "operator") {
+    const op = await createOperator();
+    return { a, b, caller: { cookie: op.cookie, userId: op.id, inA: false } };
+  }
+  const home = c.tenant === "A" ? a : b;
+  const person = await addMember(home.id, c.role, { signedIn: c.kind === "session" });
+  if (c.kind === "token" && c.tenant === "B") {
+    // The sharpest case: the holder of B's token is also an owner of A. The token must still
+    // see nothing of A, because it was issued in B.
+    await addMember(a.id, "owner", { userId: person.id, email: person.email, signedIn: false });
+  }
+  if (c.kind === "session") {
+    return { a, b, caller: { cookie: person.cookie, userId: person.id, inA: c.tenant === "A" } };
+  }
+  const token = await issueToken(home.id, person.id, c.role);
+  return { a, b, caller: { token: token.secret, userId: person.id, inA: c.tenant === "A" } };
+}
+
+/** A real resource of tenant A for each path parameter, so the call reaches its handler. */
+const pathParams: Record<string, (w: World) => Promise<string>> = {
+  tenantId: async (w) => w.a.id,
+  memberId: async (w) => (await addMember(w.a.id, "member", { signedIn: false })).membershipId,
+  invitationId: async (w) => (await issueInvitation(w.a.id)).id,
+  // The caller's own token when they belong to A (so members may revoke it), else the owner's.
+  tokenId: async (w) =>
+    (
+      await issueToken(
+        w.a.id,
+        w.caller.inA && w.caller.userId ? w.caller.userId : w.a.ownerId,
+        "member",
+      )
+    ).id,
+  userId: async (w) => (await addMember(w.a.id, "member", { signedIn: false })).id,
+};
+
+/** Values for request fields (body or query) by name; used when the schema alone is not enough. */
+const bodyValues: Record<string, (w: World) => Promise<unknown>> = {
+  email: async () => freshEmail("matrix"),
+  ownerEmail: async () => freshEmail("matrix-owner"),
+  name: async () => `Matrix ${uniq()}`,
+  role: async () => "member",
+  password: async () => PASSWORD,
+  currentPassword: async () => PASSWORD,
+  newPassword: async () => "another long passphrase",
+  token: async (w) => (await issueInvitation(w.a.id)).secret,
+};
+
+/** Whole bodies for operations whose fields must refer to something real together. */
+const bodyOverrides: Record<string, (w: World) => Promise<Record<string, unknown>>> = {
+  "POST /auth/sign-in": async () => ({ email: (await createUser()).email, password: PASSWORD }),
+};
+
+async function sample(schema: JsonSchema, name: string, w: World, where: string): Promise<unknown> {
+  const s = resolve(schema);
+  const provider = bodyValues[name];
+  if (provider) return provider(w);
+  const variants = s.anyOf ?? s.oneOf;
+  if (variants) {
+    const nonNull = variants.find((v) => resolve(v).type !== "null");
+    if (nonNull) return sample(nonNull, name, w, where);
+  }
+  if (s.const !== undefined) return s.const;
+  if (s.enum?.length) return s.enum[0];
+  const type = Array.isArray(s.type) ? s.type.find((t) => t !== "null") : s.type;
+  switch (type) {
+    case "object": {
+      const out: Record<string, unknown> = {};
+      for (const [key, prop] of Object.entries(s.properties ?? {})) {
+        // Required fields always; optional ones only when we know a sensible value.
+        if (s.required?.includes(key) || bodyValues[key]) {
+          out[key] = await sample(prop, key, w, `${where}.${key}`);
+        }
+      }
+      return out;
+    }
+    case "string":
+      if (s.format === "email") return freshEmail("matrix");
+      if (s.pattern || s.format) break;
+      return "m".repeat(Math.max(1, s.minLength ?? 1));
+    case "integer":
+    case "number":
+      return s.minimum ?? 1;
+    case "boolean":
+      return false;
+    case "array":
+      if (!s.minItems) return [];
+      break;
+  }
+  throw new Error(
+    `The isolation matrix cannot make a value for ${where} (${JSON.stringify(s)}); add it to bodyValues or bodyOverrides in isolation-matrix.test.ts`,
+  );
+}
+
+async function buildRequest(op: Op, w: World) {
+  let path = op.path;
+  for (const [, name] of op.path.matchAll(/\{([^}]+)\}/g)) {
+    const make = name ? pathParams[name] : undefined;
+    if (!name || !make) {
+      throw new Error(
+        `The isolation matrix does not know path parameter {${name}} of ${op.key}; add it to pathParams`,
+      );
+    }
+    path = path.replace(`{${name}}`, encodeURIComponent(await make(w)));
+  }
+  const query: Record<string, string> = {};
+  for (const p of op.op.parameters ?? []) {
+    if (p.in !== "query" || !p.required) continue;
+    query[p.name] = String(await sample(p.schema ?? {}, p.name, w, `${op.key} ?${p.name}`));
+  }
+  let body: unknown;
+  if (op.op.requestBody) {
+    const override = bodyOverrides[op.key];
+    const schema = op.op.requestBody.content?.["application/json"]?.schema;
+    if (override) body = await override(w);
+    else if (schema) body = await sample(schema, "", w, `${op.key} body`);
+    else throw new Error(`${op.key} has a request body that is not JSON; teach the matrix`);
+  }
+  return { path, query, body };
+}
+
+// ---- The tests ----
+
+describe("the OpenAPI document", () => {
+  it("is served and lists operations", () => {
+    expect(docResponse.status).toBe(200);
+    expect(operations.length).toBeGreaterThan(10);
+  });
+
+  it("gives every operation an x-permission the policy module knows", () => {
+    const missing = operations.filter((o) => !(o.op["x-permission"] ?? "")).map((o) => o.key);
+    expect(missing, "operations without x-permission").toEqual([]);
+    const unknown = operations
+      .filter((o) => !Object.hasOwn(permissions, o.op["x-permission"] ?? ""))
+      .map((o) => `${o.key}: ${o.op["x-permission"]}`);
+    expect(unknown, "operations with an x-permission policy.ts does not define").toEqual([]);
+  });
+
+  it("documents every route the API serves (nothing escapes the matrix)", () => {
+    const undocumented = new Set(["GET /openapi.json", "GET /reference"]);
+    const served = new Set(
+      api.routes
+        .filter((r) => r.method !== "ALL")
+        .map((r) => `${r.method} ${r.path.replace(/^\/api\/v1/, "").replace(/:(\w+)/g, "{$1}")}`)
+        .filter((k) => !undocumented.has(k)),
+    );
+    const documented = new Set(operations.map((o) => o.key));
+    expect(
+      [...served].filter((k) => !documented.has(k)),
+      "served but not documented",
+    ).toEqual([]);
+    expect(
+      [...documented].filter((k) => !served.has(k)),
+      "documented but not served",
+    ).toEqual([]);
+  });
+
+  it("names a reason for every handler rule, and each rule names a real operation", () => {
+    for (const rule of handlerRules) {
+      expect(rule.why.length).toBeGreaterThan(10);
+      expect(operations.map((o) => o.key)).toContain(rule.op);
+    }
+  });
+});
+
+describe.each(operations)("$key", (op) => {
+  it.each(callers.map((c) => [label(c), c] as const))("as %s", async (_label, caller) => {
+    const w = await world(caller);
+    const req = await buildRequest(op, w);
+    const res = await call(req.path, {
+      method: op.method.toUpperCase(),
+      query: req.query,
+      ...(req.body !== undefined ? { body: req.body } : {}),
+      ...(w.caller.cookie ? { cookie: w.caller.cookie } : {}),
+      ...(w.caller.token ? { token: w.caller.token } : {}),
+      headers: { "cf-connecting-ip": nextIp() },
+    });
+    const want = expected(op, caller);
+    if (want.allowed) {
+      const text = await res.text();
+      expect(
+        res.status,
+        `${op.key} as ${label(caller)} should be allowed: ${text}`,
+      ).toBeGreaterThanOrEqual(200);
+      expect(res.status, `${op.key} as ${label(caller)} should be allowed: ${text}`).toBeLessThan(
+        300,
+      );
+      expect(Object.keys(op.op.responses ?? {}), "the status is documented").toContain(
+        String(res.status),
+      );
+    } else {
+      await expectProblem(res, want.status, want.code);
+    }
+  });
+});
