@@ -260,7 +260,7 @@ export const siteRoutes = new OpenAPIHono<AppEnv>()
     const starter =
       (await getStarter(db, tenant.id, body.starterId)) ??
       (await getStarterBySlug(db, tenant.id, body.starterId));
-    if (!starter || starter.status !== "active") {
+    if (starter?.status !== "active") {
       throw new ApiError("VALIDATION_FAILED", "No active starter with this id or slug", {
         errors: [{ field: "starterId", message: "is not an active starter of this tenant" }],
       });
