@@ -16,6 +16,8 @@ import { authRoutes } from "./routes/auth.ts";
 import { invitationRoutes } from "./routes/invitations.ts";
 import { memberRoutes } from "./routes/members.ts";
 import { operatorRoutes } from "./routes/operator.ts";
+import { siteRoutes } from "./routes/sites.ts";
+import { starterRoutes } from "./routes/starters.ts";
 import { tenantRoutes } from "./routes/tenants.ts";
 
 export const API_BASE = "/api/v1";
@@ -115,7 +117,9 @@ export function createApi() {
     .route("/", memberRoutes)
     .route("/", invitationRoutes)
     .route("/", apiTokenRoutes)
-    .route("/", auditRoutes);
+    .route("/", auditRoutes)
+    .route("/", starterRoutes)
+    .route("/", siteRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
-import type { TenantRole } from "#schemas/roles";
+import type { SiteRole, TenantRole } from "#schemas/roles";
 import type { Db } from "#workers/db/client";
-import type { tenants } from "#workers/db/schema";
+import type { sites, tenants } from "#workers/db/schema";
 
 export type Principal = {
   user: { id: string; email: string; name: string; isOperator: boolean };
@@ -17,6 +17,12 @@ export type TenantContext = {
   role: TenantRole;
 };
 
+export type SiteContext = {
+  site: typeof sites.$inferSelect;
+  /** Effective site role: tenant owners/admins administer every site; others by collaboration. */
+  role: SiteRole;
+};
+
 export type AppEnv = {
   Bindings: Env;
   Variables: {
@@ -24,6 +30,7 @@ export type AppEnv = {
     db: Db;
     principal: Principal | null;
     tenantContext: TenantContext | null;
+    siteContext: SiteContext | null;
   };
 };
 

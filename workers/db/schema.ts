@@ -180,3 +180,96 @@ export const rateLimits = sqliteTable("rate_limits", {
   windowStart: integer("window_start").notNull(),
   count: integer("count").notNull(),
 });
+
+// ---- Starters, sites and content (issue: Starters, sites and structured content) ----
+
+export const starters = sqliteTable(
+  "starters",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    /** Built-in starters (course, website) ship with Lectern and cannot be edited. */
+    builtIn: integer("built_in", { mode: "boolean" }).notNull().default(false),
+    status: text("status", { enum: ["active", "inactive"] })
+      .notNull()
+      .default("active"),
+    currentVersion: integer("current_version").notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("starters_tenant_slug_uq").on(t.tenantId, t.slug)],
+);
+
+export const starterVersions = sqliteTable(
+  "starter_versions",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    starterId: text("starter_id")
+      .notNull()
+      .references(() => starters.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    /** The YAML as uploaded, and its parsed, validated form. */
+    source: text("source").notNull(),
+    config: text("config", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [uniqueIndex("starter_versions_starter_version_uq").on(t.starterId, t.version)],
+);
+
+export const sites = sqliteTable(
+  "sites",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    slug: text("slug").notNull(),
+    title: text("title").notNull(),
+    starterId: text("starter_id")
+      .notNull()
+      .references(() => starters.id),
+    starterVersionId: text("starter_version_id")
+      .notNull()
+      .references(() => starterVersions.id),
+    ownerUserId: text("owner_user_id").references(() => users.id, { onDelete: "set null" }),
+    /** Bumped by every content change; publishing records which version went out. */
+    contentVersion: integer("content_version").notNull().default(0),
+    previewPublishedVersion: integer("preview_published_version"),
+    livePublishedVersion: integer("live_published_version"),
+    archivedAt: integer("archived_at", { mode: "timestamp_ms" }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("sites_tenant_slug_uq").on(t.tenantId, t.slug),
+    index("sites_tenant_updated_idx").on(t.tenantId, t.updatedAt),
+  ],
+);
+
+export const siteCollaborators = sqliteTable(
+  "site_collaborators",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["admin", "editor", "viewer"] }).notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("site_collaborators_site_user_uq").on(t.siteId, t.userId),
+    index("site_collaborators_tenant_user_idx").on(t.tenantId, t.userId),
+  ],
+);

@@ -12,6 +12,9 @@ export type IdPrefix =
   | "tok"
   | "aud"
   | "site"
+  | "str"
+  | "stv"
+  | "col"
   | "req";
 
 function encodeTime(ms: number): string {

@@ -24,6 +24,13 @@ export const permissions = {
   "starters:manage": "tenant",
   "keys:manage": "tenant",
   "webhooks:manage": "tenant",
+  // Site-scoped permissions (path carries {tenantId} and {siteId}).
+  "site:read": "site",
+  "site:edit": "site",
+  "site:publish-preview": "site",
+  "site:publish-live": "site",
+  "site:settings": "site",
+  "site:collaborators": "site",
 } as const;
 
 export type Permission = keyof typeof permissions;
@@ -105,13 +112,9 @@ export function canIssueTokenWithRole(actor: TenantRole, tokenRole: TenantRole):
 
 // ---- Sites (used from the content issue on) ----
 
-export type SitePermission =
-  | "site:read"
-  | "site:edit"
-  | "site:publish-preview"
-  | "site:publish-live"
-  | "site:settings"
-  | "site:collaborators";
+export type SitePermission = {
+  [K in Permission]: (typeof permissions)[K] extends "site" ? K : never;
+}[Permission];
 
 const siteGrants: Record<SiteRole, ReadonlySet<SitePermission>> = {
   admin: new Set<SitePermission>([

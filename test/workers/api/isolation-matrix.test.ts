@@ -5,11 +5,24 @@
 // route joins the matrix by being declared; a route the matrix cannot build a call for fails
 // loudly until it is taught (see `pathParams`, `bodyValues` and `bodyOverrides` below).
 import { describe, expect, it } from "vitest";
-import type { TenantRole } from "#schemas/roles";
+import type { SiteRole, TenantRole } from "#schemas/roles";
 import { api } from "#workers/api/app";
+import { insertCollaborator, insertSite, updateSite } from "#workers/db/queries/sites";
+import { insertStarter, insertStarterVersion } from "#workers/db/queries/starters";
 import { insertTenant } from "#workers/db/queries/tenants";
+import { builtInStarterIds, ensureBuiltInStarters } from "#workers/domain/builtin-starters";
 import { newId } from "#workers/domain/ids";
-import { type Permission, permissions, scopeOf, tenantRoleAllows } from "#workers/domain/policy";
+import {
+  effectiveSiteRole,
+  type Permission,
+  permissions,
+  type SitePermission,
+  scopeOf,
+  siteRoleAllows,
+  type TenantPermission,
+  tenantRoleAllows,
+} from "#workers/domain/policy";
+import { parseStarterYaml } from "#workers/domain/starters";
 import {
   addMember,
   call,
@@ -81,7 +94,9 @@ function resolve(schema: JsonSchema): JsonSchema {
 type CallerKind =
   | { kind: "anonymous" }
   | { kind: "session" | "token"; tenant: "A" | "B"; role: TenantRole }
-  | { kind: "operator" };
+  | { kind: "operator" }
+  /** A plain tenant member of A who collaborates on A's site with this site role. */
+  | { kind: "collaborator"; role: SiteRole };
 
 const callers: CallerKind[] = [
   { kind: "anonymous" },
@@ -90,14 +105,20 @@ const callers: CallerKind[] = [
   ...TENANT_ROLES.map((role) => ({ kind: "token" as const, tenant: "A" as const, role })),
   ...TENANT_ROLES.map((role) => ({ kind: "token" as const, tenant: "B" as const, role })),
   { kind: "operator" },
+  ...(["admin", "editor", "viewer"] as const).map((role) => ({
+    kind: "collaborator" as const,
+    role,
+  })),
 ];
 
 const label = (c: CallerKind) =>
-  c.kind === "session" || c.kind === "token"
-    ? `${c.tenant === "A" ? "tenant A" : "tenant B"} ${c.role}${
-        c.kind === "token" ? (c.tenant === "B" ? " token (holder also owns A)" : " token") : ""
-      }`
-    : c.kind;
+  c.kind === "collaborator"
+    ? `tenant A member who is site ${c.role}`
+    : c.kind === "session" || c.kind === "token"
+      ? `${c.tenant === "A" ? "tenant A" : "tenant B"} ${c.role}${
+          c.kind === "token" ? (c.tenant === "B" ? " token (holder also owns A)" : " token") : ""
+        }`
+      : c.kind;
 
 // ---- Expected outcome, from x-permission and the policy module ----
 
@@ -143,12 +164,28 @@ function expected(op: Op, caller: CallerKind): Outcome {
   else if (scope === "platform") outcome = caller.kind === "operator" ? ALLOWED : denied(403);
   else if (caller.kind === "operator")
     outcome = denied(404); // no membership in A
-  else if (caller.tenant === "B")
+  else if (caller.kind !== "collaborator" && caller.tenant === "B")
     outcome = denied(404); // A does not exist for B
-  else
-    outcome = tenantRoleAllows(caller.role, permission as Parameters<typeof tenantRoleAllows>[1])
-      ? ALLOWED
-      : denied(403);
+  else {
+    const tenantRole: TenantRole = caller.kind === "collaborator" ? "member" : caller.role;
+    if (scope === "tenant") {
+      outcome = tenantRoleAllows(tenantRole, permission as TenantPermission)
+        ? ALLOWED
+        : denied(403);
+    } else {
+      // Site scope: a site the caller has no role on is a 404; otherwise the site role decides.
+      const siteRole = effectiveSiteRole(
+        tenantRole,
+        caller.kind === "collaborator" ? caller.role : null,
+      );
+      outcome =
+        siteRole === null
+          ? denied(404)
+          : siteRoleAllows(siteRole, permission as SitePermission)
+            ? ALLOWED
+            : denied(403);
+    }
+  }
   if (outcome.allowed) {
     const rule = handlerRules.find((r) => r.op === op.key && r.when(caller));
     if (rule) return rule.outcome;
@@ -159,7 +196,7 @@ function expected(op: Op, caller: CallerKind): Outcome {
 // ---- Building one call: fresh tenants, caller and targets every time ----
 
 type World = {
-  a: { id: string; ownerId: string };
+  a: { id: string; ownerId: string; siteId: string; starterId: string };
   b: { id: string; ownerId: string };
   caller: { cookie?: string; token?: string; userId?: string; inA: boolean };
 };
@@ -171,10 +208,68 @@ async function tenantWithOwner(): Promise<{ id: string; ownerId: string }> {
   return { id, ownerId: owner.id };
 }
 
+const STARTER_YAML = `
+collections:
+  - name: page
+    label: Pages
+    folder: content/pages
+    fields:
+      - { label: Title, name: title, widget: string, required: true }
+`;
+
+/** Tenant A also has a site (from the built-in course starter) and an uploaded starter. */
+async function tenantWithSite() {
+  const t = await tenantWithOwner();
+  await ensureBuiltInStarters(db(), t.id);
+  const course = builtInStarterIds(t.id, "course");
+  const siteId = newId("site");
+  await insertSite(db(), {
+    id: siteId,
+    tenantId: t.id,
+    slug: uniq("site").toLowerCase(),
+    title: "Matrix site",
+    starterId: course.starterId,
+    starterVersionId: course.versionId,
+    ownerUserId: t.ownerId,
+  }).run();
+  const parsed = parseStarterYaml(STARTER_YAML);
+  if (!parsed.ok) throw new Error("matrix starter is invalid");
+  const starterId = newId("str");
+  await db().batch([
+    insertStarter(db(), {
+      id: starterId,
+      tenantId: t.id,
+      slug: uniq("starter").toLowerCase(),
+      name: "Matrix starter",
+      currentVersion: 1,
+    }),
+    insertStarterVersion(db(), {
+      id: newId("stv"),
+      tenantId: t.id,
+      starterId,
+      version: 1,
+      source: STARTER_YAML,
+      config: parsed.config,
+    }),
+  ]);
+  return { ...t, siteId, starterId };
+}
+
 async function world(c: CallerKind): Promise<World> {
-  const a = await tenantWithOwner();
+  const a = await tenantWithSite();
   const b = await tenantWithOwner();
   if (c.kind === "anonymous") return { a, b, caller: { inA: false } };
+  if (c.kind === "collaborator") {
+    const person = await addMember(a.id, "member", { signedIn: true });
+    await insertCollaborator(db(), {
+      id: newId("col"),
+      tenantId: a.id,
+      siteId: a.siteId,
+      userId: person.id,
+      role: c.role,
+    }).run();
+    return { a, b, caller: { cookie: person.cookie, userId: person.id, inA: true } };
+  }
   if (c.kind === "operator") {
     const op = await createOperator();
     return { a, b, caller: { cookie: op.cookie, userId: op.id, inA: false } };
@@ -208,6 +303,20 @@ const pathParams: Record<string, (w: World) => Promise<string>> = {
       )
     ).id,
   userId: async (w) => (await addMember(w.a.id, "member", { signedIn: false })).id,
+  siteId: async (w) => w.a.siteId,
+  starterId: async (w) => w.a.starterId,
+  collaboratorId: async (w) => {
+    const person = await addMember(w.a.id, "member", { signedIn: false });
+    const id = newId("col");
+    await insertCollaborator(db(), {
+      id,
+      tenantId: w.a.id,
+      siteId: w.a.siteId,
+      userId: person.id,
+      role: "viewer",
+    }).run();
+    return id;
+  },
 };
 
 /** Values for request fields (body or query) by name; used when the schema alone is not enough. */
@@ -220,11 +329,22 @@ const bodyValues: Record<string, (w: World) => Promise<unknown>> = {
   currentPassword: async () => PASSWORD,
   newPassword: async () => "another long passphrase",
   token: async (w) => (await issueInvitation(w.a.id)).secret,
+  title: async () => `Matrix title ${uniq()}`,
+  slug: async () => uniq("slug").toLowerCase(),
+  source: async () => STARTER_YAML,
+  starterId: async () => "course",
 };
 
 /** Whole bodies for operations whose fields must refer to something real together. */
 const bodyOverrides: Record<string, (w: World) => Promise<Record<string, unknown>>> = {
   "POST /auth/sign-in": async () => ({ email: (await createUser()).email, password: PASSWORD }),
+  "POST /tenants/{tenantId}/sites/{siteId}/collaborators": async (w) => ({
+    userId: (await addMember(w.a.id, "member", { signedIn: false })).id,
+    role: "editor",
+  }),
+  "PATCH /tenants/{tenantId}/sites/{siteId}/collaborators/{collaboratorId}": async () => ({
+    role: "editor",
+  }),
 };
 
 async function sample(schema: JsonSchema, name: string, w: World, where: string): Promise<unknown> {
@@ -268,7 +388,15 @@ async function sample(schema: JsonSchema, name: string, w: World, where: string)
   );
 }
 
+/** State an operation needs before it can succeed (e.g. only an archived site can be restored). */
+const preconditions: Record<string, (w: World) => Promise<void>> = {
+  "POST /tenants/{tenantId}/sites/{siteId}/restore": async (w) => {
+    await updateSite(db(), w.a.id, w.a.siteId, { archivedAt: new Date() }).run();
+  },
+};
+
 async function buildRequest(op: Op, w: World) {
+  await preconditions[op.key]?.(w);
   let path = op.path;
   for (const [, name] of op.path.matchAll(/\{([^}]+)\}/g)) {
     const make = name ? pathParams[name] : undefined;

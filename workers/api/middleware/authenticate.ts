@@ -16,6 +16,7 @@ const TOUCH_EVERY_MS = 60_000;
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   c.set("principal", null);
   c.set("tenantContext", null);
+  c.set("siteContext", null);
   const authorization = c.req.header("authorization");
   if (authorization !== undefined) {
     c.set("principal", await fromBearer(c, authorization));

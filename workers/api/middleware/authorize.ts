@@ -1,10 +1,14 @@
 // Applies the permission a route declares (see route.ts), using the one policy module.
 import { createMiddleware } from "hono/factory";
+import { getSiteWithCollaboratorRole } from "#workers/db/queries/sites";
 import { getMembershipOfUser } from "#workers/db/queries/tenants";
-import type { TenantPermission } from "#workers/domain/policy";
 import {
+  effectiveSiteRole,
   type Permission,
+  type SitePermission,
   scopeOf,
+  siteRoleAllows,
+  type TenantPermission,
   tenantRoleAllows,
   weakerTenantRole,
 } from "#workers/domain/policy";
@@ -35,8 +39,22 @@ export function authorize(permission: Permission) {
       ? weakerTenantRole(principal.token.role, membership.role)
       : membership.role;
     c.set("tenantContext", { tenant: membership.tenant, role });
-    if (!tenantRoleAllows(role, permission as TenantPermission)) {
-      throw new ApiError("FORBIDDEN", `Your role (${role}) does not allow ${permission}`);
+    if (scope === "tenant") {
+      if (!tenantRoleAllows(role, permission as TenantPermission)) {
+        throw new ApiError("FORBIDDEN", `Your role (${role}) does not allow ${permission}`);
+      }
+      return next();
+    }
+    // Site scope: a site the caller cannot see does not exist, as far as they know.
+    const siteId = c.req.param("siteId");
+    const found = siteId
+      ? await getSiteWithCollaboratorRole(c.get("db"), tenantId, siteId, principal.user.id)
+      : undefined;
+    const siteRole = found ? effectiveSiteRole(role, found.collaboratorRole) : null;
+    if (!found || !siteRole) throw new ApiError("NOT_FOUND", "No such site");
+    c.set("siteContext", { site: found.site, role: siteRole });
+    if (!siteRoleAllows(siteRole, permission as SitePermission)) {
+      throw new ApiError("FORBIDDEN", `Your site role (${siteRole}) does not allow ${permission}`);
     }
     return next();
   });

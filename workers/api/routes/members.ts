@@ -9,6 +9,7 @@ import {
   listMembers,
   updateMemberRole,
 } from "#workers/db/queries/members";
+import { deleteCollaboratorsOfUser } from "#workers/db/queries/sites";
 import { listMembershipsOfUser } from "#workers/db/queries/tenants";
 import { deleteSessionsOfUser } from "#workers/db/queries/users";
 import { auditStatement } from "#workers/domain/audit";
@@ -113,6 +114,7 @@ export const memberRoutes = new OpenAPIHono<AppEnv>()
     await db.batch([
       deleteMember(db, tenant.id, memberId),
       revokeApiTokensOfUser(db, tenant.id, target.userId, now),
+      deleteCollaboratorsOfUser(db, tenant.id, target.userId),
       // Someone who belongs nowhere any more has no reason to stay signed in.
       ...(elsewhere.length === 0 ? [deleteSessionsOfUser(db, target.userId)] : []),
       auditStatement(c, {

@@ -24,3 +24,34 @@ export function toPage<T extends { id: string }>(rows: T[], limit: number) {
   const last = items.at(-1);
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
 }
+
+/** A keyset cursor for lists sorted by something other than id: the sort value and the id. */
+export function encodeKeyCursor(key: string | number, id: string): string {
+  return btoa(JSON.stringify([key, id]))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replaceAll("=", "");
+}
+
+export function decodeKeyCursor(
+  cursor: string | undefined,
+): { key: string | number; id: string } | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(atob(cursor.replaceAll("-", "+").replaceAll("_", "/")));
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      (typeof value[0] === "string" || typeof value[0] === "number") &&
+      typeof value[1] === "string" &&
+      /^[a-z]+_[0-9A-Z]{26}$/.test(value[1])
+    ) {
+      return { key: value[0], id: value[1] };
+    }
+  } catch {
+    // fall through
+  }
+  throw new ApiError("VALIDATION_FAILED", "The cursor is not valid", {
+    errors: [{ field: "cursor", message: "is not a cursor this API issued" }],
+  });
+}
