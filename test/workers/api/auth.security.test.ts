@@ -117,6 +117,23 @@ describe("sign-in rate limits", () => {
     expect((await attempt(other.email, PASSWORD)).status).toBe(200);
   });
 
+  it("counts wrong current passwords on a password change against the same account budget", async () => {
+    const user = await createUser();
+    const cookie = await startSession(user.id);
+    const change = (currentPassword: string) =>
+      call("/me/password", {
+        cookie,
+        body: { currentPassword, newPassword: "a brand new passphrase" },
+      });
+    for (let i = 0; i < SIGN_IN_LIMITS.perAccount; i++) {
+      await expectProblem(await change(WRONG), 400, "VALIDATION_FAILED");
+    }
+    expect(await accountCount(user.email)).toBe(SIGN_IN_LIMITS.perAccount);
+    // Now even the right current password is refused, and so is signing in.
+    await expectProblem(await change(PASSWORD), 429, "RATE_LIMITED");
+    await expectProblem(await attempt(user.email, PASSWORD), 429, "RATE_LIMITED");
+  });
+
   it("forgets earlier failures after a successful sign-in", async () => {
     const user = await createUser();
     for (let i = 0; i < 3; i++) expect((await attempt(user.email, WRONG)).status).toBe(401);

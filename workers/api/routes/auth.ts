@@ -184,6 +184,12 @@ export const authRoutes = new OpenAPIHono<AppEnv>()
     }
     const { currentPassword, newPassword } = c.req.valid("json");
     const db = c.get("db");
+    // A wrong current password is a password guess like a failed sign-in, and counts against
+    // the same per-account budget, so a stolen session cannot be used to guess the password.
+    const accountKey = `sign-in:account:${principal.user.email}`;
+    if ((await peekRateLimit(db, accountKey, WINDOW_SECONDS)) >= SIGN_IN_LIMITS.perAccount) {
+      throw rateLimited(WINDOW_SECONDS);
+    }
     const auth = getAuth(c.env, db);
     let result: { headers: Headers };
     try {
@@ -194,6 +200,7 @@ export const authRoutes = new OpenAPIHono<AppEnv>()
       });
     } catch (err) {
       if (err instanceof BetterAuthError && err.statusCode < 500) {
+        await hitRateLimit(db, accountKey, WINDOW_SECONDS);
         throw new ApiError("VALIDATION_FAILED", "The current password is wrong", {
           errors: [{ field: "currentPassword", message: "is not your current password" }],
         });
@@ -201,6 +208,7 @@ export const authRoutes = new OpenAPIHono<AppEnv>()
       throw err;
     }
     forwardCookies(c, result.headers);
+    await clearRateLimit(db, accountKey).run();
     await auditStatement(c, {
       tenantId: null,
       action: "user.password_changed",
