@@ -5,6 +5,7 @@ import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { createDb } from "#workers/db/client";
+import { isGuardFailure } from "#workers/db/queries/guards";
 import type { AppEnv } from "./context.ts";
 import { ApiError, type ErrorCode, fieldErrors, problemResponse } from "./errors.ts";
 import { authenticate } from "./middleware/authenticate.ts";
@@ -87,6 +88,14 @@ export function createApi() {
     if (err instanceof HTTPException) {
       const code = httpCodes[err.status] ?? "VALIDATION_FAILED";
       return problemResponse(code, err.message || undefined, { instance, requestId });
+    }
+    if (isGuardFailure(err)) {
+      // A conditional write found its condition gone (another request got there first); the
+      // whole batch was rolled back.
+      return problemResponse("CONFLICT", "This was changed by another request at the same time", {
+        instance,
+        requestId,
+      });
     }
     if (isUniqueViolation(err)) {
       // Two requests raced to create the same thing; the batch was rolled back whole.

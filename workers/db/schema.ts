@@ -174,6 +174,15 @@ export const auditEvents = sqliteTable(
   ],
 );
 
+/**
+ * Never holds a row. `expectChanged()` inserts NULL into it when the statement before changed
+ * nothing, which fails the NOT NULL constraint and so rolls back the whole D1 batch: a
+ * conditional write and everything batched with it happen together or not at all.
+ */
+export const batchGuards = sqliteTable("batch_guards", {
+  mustHaveChanged: integer("must_have_changed").notNull(),
+});
+
 /** Fixed-window counters for sign-in attempts, keyed per account and per IP. */
 export const rateLimits = sqliteTable("rate_limits", {
   key: text("key").primaryKey(),

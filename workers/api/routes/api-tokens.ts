@@ -7,6 +7,7 @@ import {
   listApiTokens,
   revokeApiToken,
 } from "#workers/db/queries/api-tokens";
+import { expectChanged } from "#workers/db/queries/guards";
 import type { apiTokens } from "#workers/db/schema";
 import { auditStatement } from "#workers/domain/audit";
 import { newId, randomSecret, sha256Hex } from "#workers/domain/ids";
@@ -149,6 +150,7 @@ export const apiTokenRoutes = new OpenAPIHono<AppEnv>()
     if (token.revokedAt) throw new ApiError("CONFLICT", "The token was already revoked");
     await db.batch([
       revokeApiToken(db, tenant.id, tokenId, new Date()),
+      expectChanged(db),
       auditStatement(c, {
         tenantId: tenant.id,
         action: "token.revoked",

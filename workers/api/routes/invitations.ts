@@ -9,6 +9,7 @@ import {
   invitationPreview,
   invitationTokenQuery,
 } from "#schemas/members";
+import { expectChanged, isGuardFailure } from "#workers/db/queries/guards";
 import {
   findPendingInvitation,
   getInvitation,
@@ -115,6 +116,21 @@ const accept = defineRoute({
   },
 });
 
+/**
+ * Accepting is one batch guarded by the invitation still being pending when it runs, so a link
+ * used twice at once, or revoked mid-way, creates nothing (not even the new account).
+ */
+async function acceptOnce(batch: Promise<unknown>) {
+  try {
+    await batch;
+  } catch (err) {
+    if (isGuardFailure(err)) {
+      throw new ApiError("INVITATION_INVALID", "This invitation was just accepted or revoked");
+    }
+    throw err;
+  }
+}
+
 async function resolvePending(c: AppContext, token: string) {
   const found = await getInvitationByTokenHash(c.get("db"), await sha256Hex(token));
   if (!found) throw new ApiError("NOT_FOUND", "No such invitation");
@@ -214,6 +230,7 @@ export const invitationRoutes = new OpenAPIHono<AppEnv>()
     }
     await db.batch([
       revokeInvitation(db, tenant.id, invitationId, new Date()),
+      expectChanged(db),
       auditStatement(c, {
         tenantId: tenant.id,
         action: "invitation.revoked",
@@ -269,16 +286,19 @@ export const invitationRoutes = new OpenAPIHono<AppEnv>()
       if (await isMember(db, tenant.id, existing.id)) {
         throw new ApiError("ALREADY_EXISTS", "You are already a member of this tenant");
       }
-      await db.batch([
-        markInvitationAccepted(db, tenant.id, inv.id, existing.id, now),
-        insertMembership(db, {
-          id: membershipId,
-          tenantId: tenant.id,
-          userId: existing.id,
-          role: inv.role,
-        }),
-        auditAccepted(existing.id),
-      ]);
+      await acceptOnce(
+        db.batch([
+          markInvitationAccepted(db, tenant.id, inv.id, existing.id, now),
+          expectChanged(db),
+          insertMembership(db, {
+            id: membershipId,
+            tenantId: tenant.id,
+            userId: existing.id,
+            role: inv.role,
+          }),
+          auditAccepted(existing.id),
+        ]),
+      );
       return c.json({ tenantId: tenant.id, tenantSlug: tenant.slug, email: inv.email }, 200);
     }
     const errors = [];
@@ -294,18 +314,21 @@ export const invitationRoutes = new OpenAPIHono<AppEnv>()
       name: body.name,
       passwordHash: await hashPassword(auth, body.password),
     });
-    await db.batch([
-      // The user first: accepted_by and the membership reference the new users row.
-      ...user.statements,
-      markInvitationAccepted(db, tenant.id, inv.id, user.id, now),
-      insertMembership(db, {
-        id: membershipId,
-        tenantId: tenant.id,
-        userId: user.id,
-        role: inv.role,
-      }),
-      auditAccepted(user.id),
-    ]);
+    await acceptOnce(
+      db.batch([
+        // The user first: accepted_by and the membership reference the new users row.
+        ...user.statements,
+        markInvitationAccepted(db, tenant.id, inv.id, user.id, now),
+        expectChanged(db),
+        insertMembership(db, {
+          id: membershipId,
+          tenantId: tenant.id,
+          userId: user.id,
+          role: inv.role,
+        }),
+        auditAccepted(user.id),
+      ]),
+    );
     // Sign the new user in right away.
     const signedIn = await auth.api.signInEmail({
       body: { email: inv.email, password: body.password, rememberMe: true },

@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { cursorQuery, ok, page, prefixedId } from "#schemas/common";
 import { member, updateMemberBody } from "#schemas/members";
 import { revokeApiTokensOfUser } from "#workers/db/queries/api-tokens";
+import { expectChanged } from "#workers/db/queries/guards";
 import {
   countOwners,
   deleteMember,
@@ -85,6 +86,7 @@ export const memberRoutes = new OpenAPIHono<AppEnv>()
     }
     await db.batch([
       updateMemberRole(db, tenant.id, memberId, role),
+      expectChanged(db),
       auditStatement(c, {
         tenantId: tenant.id,
         action: "member.role_changed",
@@ -113,6 +115,7 @@ export const memberRoutes = new OpenAPIHono<AppEnv>()
     const now = new Date();
     await db.batch([
       deleteMember(db, tenant.id, memberId),
+      expectChanged(db),
       revokeApiTokensOfUser(db, tenant.id, target.userId, now),
       deleteCollaboratorsOfUser(db, tenant.id, target.userId),
       // Someone who belongs nowhere any more has no reason to stay signed in.

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt } from "drizzle-orm";
+import { and, asc, count, eq, gt, sql } from "drizzle-orm";
 import type { TenantRole } from "#schemas/roles";
 import type { Db } from "../client.ts";
 import { memberships, users } from "../schema.ts";
@@ -51,17 +51,34 @@ export function insertMembership(
   return db.insert(memberships).values(row);
 }
 
+/**
+ * True for a membership that is not an owner, or an owner who is not the tenant's last one.
+ * Evaluated inside the write itself, so two owners demoting each other at the same moment
+ * cannot leave the tenant without one (pair with expectChanged()).
+ */
+function keepsAnOwner(tenantId: string) {
+  return sql`(${memberships.role} <> 'owner' OR (SELECT count(*) FROM ${memberships} AS m WHERE m.tenant_id = ${tenantId} AND m.role = 'owner') > 1)`;
+}
+
 export function updateMemberRole(db: Db, tenantId: string, memberId: string, role: TenantRole) {
   return db
     .update(memberships)
     .set({ role, updatedAt: new Date() })
-    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.id, memberId)));
+    .where(
+      and(
+        eq(memberships.tenantId, tenantId),
+        eq(memberships.id, memberId),
+        role === "owner" ? undefined : keepsAnOwner(tenantId),
+      ),
+    );
 }
 
 export function deleteMember(db: Db, tenantId: string, memberId: string) {
   return db
     .delete(memberships)
-    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.id, memberId)));
+    .where(
+      and(eq(memberships.tenantId, tenantId), eq(memberships.id, memberId), keepsAnOwner(tenantId)),
+    );
 }
 
 export async function isMember(db: Db, tenantId: string, userId: string) {

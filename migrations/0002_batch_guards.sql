@@ -1,0 +1,3 @@
+CREATE TABLE `batch_guards` (
+	`must_have_changed` integer NOT NULL
+);
