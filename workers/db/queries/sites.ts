@@ -159,16 +159,18 @@ export function updateSite(
 
 // ---- Collaborators ----
 
+const collaboratorColumns = {
+  id: siteCollaborators.id,
+  userId: siteCollaborators.userId,
+  role: siteCollaborators.role,
+  createdAt: siteCollaborators.createdAt,
+  email: users.email,
+  name: users.name,
+};
+
 export async function listCollaborators(db: Db, tenantId: string, siteId: string) {
   return db
-    .select({
-      id: siteCollaborators.id,
-      userId: siteCollaborators.userId,
-      role: siteCollaborators.role,
-      createdAt: siteCollaborators.createdAt,
-      email: users.email,
-      name: users.name,
-    })
+    .select(collaboratorColumns)
     .from(siteCollaborators)
     .innerJoin(users, eq(users.id, siteCollaborators.userId))
     .where(and(eq(siteCollaborators.tenantId, tenantId), eq(siteCollaborators.siteId, siteId)))
@@ -182,14 +184,7 @@ export async function getCollaborator(
   collaboratorId: string,
 ) {
   const rows = await db
-    .select({
-      id: siteCollaborators.id,
-      userId: siteCollaborators.userId,
-      role: siteCollaborators.role,
-      createdAt: siteCollaborators.createdAt,
-      email: users.email,
-      name: users.name,
-    })
+    .select(collaboratorColumns)
     .from(siteCollaborators)
     .innerJoin(users, eq(users.id, siteCollaborators.userId))
     .where(
