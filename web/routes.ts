@@ -11,6 +11,10 @@ export default [
     route("operator", "routes/operator.tsx"),
     ...prefix("t/:tenantId", [
       index("routes/dashboard.tsx"),
+      route("sites", "routes/sites.tsx"),
+      route("sites/:siteId", "routes/site.tsx"),
+      route("starters", "routes/starters.tsx"),
+      route("starters/:starterId", "routes/starter.tsx"),
       route("members", "routes/members.tsx"),
       route("tokens", "routes/tokens.tsx"),
       route("audit", "routes/audit.tsx"),

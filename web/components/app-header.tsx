@@ -133,6 +133,14 @@ export function AppHeader({
                   Dashboard
                 </NavLink>
               </li>
+              <li>
+                <NavLink to={`${base}/sites`}>Sites</NavLink>
+              </li>
+              {current.can.manageStarters ? (
+                <li>
+                  <NavLink to={`${base}/starters`}>Starters</NavLink>
+                </li>
+              ) : null}
               {current.can.manageMembers ? (
                 <li>
                   <NavLink to={`${base}/members`}>Members</NavLink>

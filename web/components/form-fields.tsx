@@ -5,6 +5,7 @@ import {
   type InputHTMLAttributes,
   type ReactNode,
   type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
   useContext,
   useEffect,
   useRef,
@@ -94,6 +95,43 @@ export function TextField({ name, label, hint, defaultValue, ...input }: TextFie
         aria-describedby={field.describedBy}
         defaultValue={secret ? undefined : (field.echoed ?? defaultValue)}
         {...input}
+      />
+    </FieldFrame>
+  );
+}
+
+type TextAreaFieldProps = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "id" | "name"> & {
+  name: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  /** More about the error (e.g. a list of problems inside the text), shown under it. */
+  errorDetails?: ReactNode;
+};
+
+export function TextAreaField({
+  name,
+  label,
+  hint,
+  errorDetails,
+  defaultValue,
+  ...textarea
+}: TextAreaFieldProps) {
+  const field = useField(name, hint);
+  const detailsId = field.error && errorDetails ? `${field.id}-details` : undefined;
+  return (
+    <FieldFrame field={field} label={label} hint={hint}>
+      {detailsId ? (
+        <div className="field-error-details" id={detailsId}>
+          {errorDetails}
+        </div>
+      ) : null}
+      <textarea
+        id={field.id}
+        name={name}
+        aria-invalid={field.error ? true : undefined}
+        aria-describedby={[field.describedBy, detailsId].filter(Boolean).join(" ") || undefined}
+        defaultValue={field.echoed ?? defaultValue}
+        {...textarea}
       />
     </FieldFrame>
   );

@@ -1,12 +1,18 @@
 // Display helpers shared by server and browser. Times are shown in UTC so the server-rendered
 // page and the hydrated one agree, whatever the viewer's time zone.
-import type { TenantRole } from "#schemas/roles";
+import type { SiteRole, TenantRole } from "#schemas/roles";
 
 export const roleLabels: Record<TenantRole, string> = {
   owner: "Owner",
   admin: "Admin",
   author: "Author",
   member: "Member",
+};
+
+export const siteRoleLabels: Record<SiteRole, string> = {
+  admin: "Site admin",
+  editor: "Editor",
+  viewer: "Viewer",
 };
 
 export function roleOptions(roles: readonly TenantRole[]) {
@@ -29,4 +35,13 @@ export function formatDate(iso: string): string {
 /** "Members · Acme University · Lectern" */
 export function pageTitle(...parts: Array<string | null | undefined>): { title: string }[] {
   return [{ title: [...parts.filter(Boolean), "Lectern"].join(" · ") }];
+}
+
+type PublishState = { liveVersion: number | null; previewVersion: number | null };
+
+/** "Live", "Preview only" or "Not published yet", for a site's publish state. */
+export function publishLabel(publish: PublishState): string {
+  if (publish.liveVersion !== null) return "Live";
+  if (publish.previewVersion !== null) return "Preview only";
+  return "Not published yet";
 }

@@ -7,6 +7,8 @@ import { auditListQuery } from "#schemas/audit";
 import { changePasswordBody, signInBody, updateProfileBody } from "#schemas/auth";
 import { displayName, password } from "#schemas/common";
 import { acceptInvitationBody, createInvitationBody, updateMemberBody } from "#schemas/members";
+import { addCollaboratorBody, createSiteBody, siteListQuery, updateSiteBody } from "#schemas/sites";
+import { createStarterBody, createStarterVersionBody } from "#schemas/starters";
 import { createTenantBody } from "#schemas/tenants";
 import { createApiTokenBody } from "#schemas/tokens";
 
@@ -194,6 +196,72 @@ export const auditFilterForm = defineForm({
       cursor: text(f, "cursor"),
     };
   },
+});
+
+export const createSiteForm = defineForm({
+  schema: createSiteBody,
+  labels: { title: "Title", slug: "Slug", starterId: "Starter", ownerUserId: "Owner" },
+  read: (f) => ({
+    title: text(f, "title"),
+    slug: text(f, "slug")?.trim() || undefined,
+    starterId: text(f, "starterId"),
+    ownerUserId: text(f, "ownerUserId"),
+  }),
+});
+
+export const siteSettingsForm = defineForm({
+  schema: updateSiteBody,
+  labels: { title: "Title", slug: "Slug" },
+  read: (f) => ({ title: text(f, "title"), slug: text(f, "slug")?.trim() || undefined }),
+});
+
+export const addCollaboratorForm = defineForm({
+  schema: addCollaboratorBody,
+  labels: { userId: "Member", role: "Site role" },
+  read: (f) => ({ userId: text(f, "userId"), role: text(f, "role") }),
+});
+
+export const collaboratorRoleForm = defineForm({
+  schema: addCollaboratorBody.pick({ role: true }),
+  labels: { role: "Site role" },
+  read: (f) => ({ role: text(f, "role") }),
+});
+
+/** The site list's search and filters come from a GET form; the defaults are left out. */
+export const siteFilterForm = defineForm({
+  schema: siteListQuery.omit({ limit: true }),
+  labels: {
+    q: "Search",
+    starter: "Starter",
+    published: "Published",
+    archived: "Archived",
+    sort: "Sort by",
+    cursor: "Page",
+  },
+  read: (f) => ({
+    q: text(f, "q")?.trim() || undefined,
+    starter: text(f, "starter") || undefined,
+    published: text(f, "published") || undefined,
+    archived: text(f, "archived") || undefined,
+    sort: text(f, "sort") || undefined,
+    cursor: text(f, "cursor"),
+  }),
+});
+
+export const createStarterForm = defineForm({
+  schema: createStarterBody,
+  labels: { slug: "Slug", name: "Name", source: "Starter YAML" },
+  read: (f) => ({
+    slug: text(f, "slug")?.trim(),
+    name: text(f, "name"),
+    source: text(f, "source"),
+  }),
+});
+
+export const starterVersionForm = defineForm({
+  schema: createStarterVersionBody,
+  labels: { source: "Starter YAML" },
+  read: (f) => ({ source: text(f, "source") }),
 });
 
 /** Non-secret fields echoed back so a page rendered without JavaScript keeps what was typed. */

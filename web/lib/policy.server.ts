@@ -1,9 +1,12 @@
 // What the UI offers each role, asked of the one policy module the API enforces, so a button
 // is shown exactly when the API would allow it.
-import { type TenantRole, tenantRoles } from "#schemas/roles";
+import type { SiteRole, TenantRole } from "#schemas/roles";
+import { tenantRoles } from "#schemas/roles";
 import {
   canAssignTenantRole,
   canIssueTokenWithRole,
+  effectiveSiteRole,
+  siteRoleAllows,
   tenantRoleAllows,
 } from "#workers/domain/policy";
 
@@ -15,6 +18,10 @@ export function capabilities(role: TenantRole) {
     ownTokens: tenantRoleAllows(role, "tokens:own"),
     manageTokens: tenantRoleAllows(role, "tokens:manage"),
     readAudit: tenantRoleAllows(role, "audit:read"),
+    createSites: tenantRoleAllows(role, "sites:create"),
+    manageStarters: tenantRoleAllows(role, "starters:manage"),
+    /** Owners and admins administer every site, so they may create one for someone else. */
+    administerAllSites: effectiveSiteRole(role, null) === "admin",
   };
 }
 
@@ -33,4 +40,13 @@ export function mayChangeMember(actor: TenantRole, current: TenantRole): boolean
 /** Roles a token created by `actor` may carry. */
 export function tokenRoles(actor: TenantRole): TenantRole[] {
   return tenantRoles.filter((role) => canIssueTokenWithRole(actor, role));
+}
+
+/** What the UI offers on one site, from the caller's effective role there. */
+export function siteCapabilities(role: SiteRole) {
+  return {
+    edit: siteRoleAllows(role, "site:edit"),
+    settings: siteRoleAllows(role, "site:settings"),
+    collaborators: siteRoleAllows(role, "site:collaborators"),
+  };
 }

@@ -44,13 +44,25 @@ async function activeTokenCount(api: ApiClient, tenantId: string) {
   return count(active, page.nextCursor);
 }
 
+/** Sites the caller can see (the API lists only those), archived ones left out. */
+async function siteCount(api: ApiClient, tenantId: string) {
+  const res = await api.tenants[":tenantId"].sites.$get({
+    param: { tenantId },
+    query: { limit: "100" },
+  });
+  if (!res.ok) return null;
+  const page = await res.json();
+  return count(page.items, page.nextCursor);
+}
+
 export async function loader({ params, context, request }: Route.LoaderArgs) {
   const access = await loadTenant(context.api, request, params.tenantId);
   const { tenantId } = params;
-  const [members, invitations, tokens] = await Promise.all([
+  const [sites, members, invitations, tokens] = await Promise.all([
+    siteCount(context.api, tenantId),
     access.can.readMembers ? memberCount(context.api, tenantId) : null,
     access.can.inviteMembers ? pendingInvitationCount(context.api, tenantId) : null,
     access.can.ownTokens ? activeTokenCount(context.api, tenantId) : null,
   ]);
-  return { ...access, counts: { members, invitations, tokens } };
+  return { ...access, counts: { sites, members, invitations, tokens } };
 }

@@ -22,6 +22,15 @@ export default function Dashboard({ loaderData }: Route.ComponentProps) {
       </div>
 
       <ul className="card-grid">
+        {counts.sites !== null ? (
+          <li className="card">
+            <h2>{can.administerAllSites ? "Sites" : "Your sites"}</h2>
+            <p className="stat">{counts.sites}</p>
+            <Link to={`${base}/sites`}>
+              {can.createSites ? "Open or create sites" : "Open your sites"}
+            </Link>
+          </li>
+        ) : null}
         {counts.members !== null ? (
           <li className="card">
             <h2>Members</h2>
@@ -55,14 +64,6 @@ export default function Dashboard({ loaderData }: Route.ComponentProps) {
           </li>
         ) : null}
       </ul>
-
-      <section className="panel panel-quiet" aria-labelledby="sites-title">
-        <h2 id="sites-title">Course sites</h2>
-        <p className="muted">
-          Creating, editing and publishing course sites comes in the next Lectern release. They will
-          appear here.
-        </p>
-      </section>
     </>
   );
 }
