@@ -77,4 +77,17 @@ export const addCollaboratorBody = z.strictObject({
 });
 export const updateCollaboratorBody = z.strictObject({ role: siteRole });
 
+/** The starter version a site was made with (sites keep it when the starter gets new versions). */
+export const siteStarter = z
+  .object({
+    id: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    version: z.number().int(),
+    config: z.record(z.string(), z.unknown()).meta({
+      description: "The parsed starter in OCW Studio's site config format (schemas/starter.ts)",
+    }),
+  })
+  .meta({ id: "SiteStarter" });
+
 export { displayName };

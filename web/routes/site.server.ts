@@ -28,7 +28,7 @@ export async function loader({ params, context, request }: Route.LoaderArgs) {
   const siteCan = siteCapabilities(site.role);
   const tenants = context.api.tenants[":tenantId"];
   const [starterRes, membersRes] = await Promise.all([
-    tenants.starters[":starterId"].$get({ param: { tenantId, starterId: site.starter.id } }),
+    siteApi.starter.$get({ param: { tenantId, siteId } }),
     siteCan.collaborators && access.can.readMembers
       ? tenants.members.$get({ param: { tenantId }, query: { limit: "100" } })
       : null,
@@ -50,10 +50,11 @@ export async function loader({ params, context, request }: Route.LoaderArgs) {
     canListMembers: access.can.readMembers,
     collaborators,
     candidates,
+    // The version this site was made with, not the starter's newest.
     starter: {
       id: starter.id,
       name: starter.name,
-      currentVersion: starter.currentVersion,
+      version: starter.version,
       collections: collectionsOf(starter.config),
     },
   };

@@ -57,7 +57,6 @@ export default function Site({ loaderData, actionData }: Route.ComponentProps) {
   }, [done]);
 
   const { publish } = site;
-  const outdated = starter.currentVersion !== site.starter.version;
 
   return (
     <>
@@ -118,10 +117,8 @@ export default function Site({ loaderData, actionData }: Route.ComponentProps) {
           Collections <span className="count">{starter.collections.length}</span>
         </h2>
         <p className="muted">
-          What {starter.name} says this site holds. Editing the content arrives in a later release.
-          {outdated
-            ? ` Shown from the starter's current version ${starter.currentVersion}; this site uses version ${site.starter.version}.`
-            : null}
+          What {starter.name} (version {starter.version}, the one this site was made with) says this
+          site holds. Editing the content arrives in a later release.
         </p>
         <CollectionList collections={starter.collections} />
       </section>

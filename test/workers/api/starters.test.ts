@@ -97,6 +97,47 @@ describe("starters", () => {
     ]);
   });
 
+  it("a site keeps the starter version it was made with", async () => {
+    const t = await createTenant();
+    const base = `/tenants/${t.tenant.id}/starters`;
+    const s = await json(
+      await call(base, {
+        cookie: t.roles.admin.cookie,
+        body: { slug: "kept", name: "Kept", source: validYaml },
+      }),
+    );
+    const site = await json(
+      await call(`/tenants/${t.tenant.id}/sites`, {
+        cookie: t.roles.admin.cookie,
+        body: { title: "Pinned", starterId: s.id },
+      }),
+    );
+    await call(`${base}/${s.id}/versions`, {
+      cookie: t.roles.admin.cookie,
+      body: { source: validYaml.replace("name: chapter", "name: unit") },
+    });
+    const res = await call(`/tenants/${t.tenant.id}/sites/${site.id}/starter`, {
+      cookie: t.roles.admin.cookie,
+    });
+    expect(res.status).toBe(200);
+    const body = await json(res);
+    expect(body).toMatchObject({ id: s.id, slug: "kept", version: 1 });
+    expect(body.config.collections[0].name).toBe("chapter");
+    const fresh = await json(
+      await call(`/tenants/${t.tenant.id}/sites`, {
+        cookie: t.roles.admin.cookie,
+        body: { title: "Fresh", starterId: s.id },
+      }),
+    );
+    const freshStarter = await json(
+      await call(`/tenants/${t.tenant.id}/sites/${fresh.id}/starter`, {
+        cookie: t.roles.admin.cookie,
+      }),
+    );
+    expect(freshStarter).toMatchObject({ version: 2 });
+    expect(freshStarter.config.collections[0].name).toBe("unit");
+  });
+
   it("rejects an invalid starter with the offending path and writes nothing", async () => {
     const t = await createTenant();
     const bad = validYaml.replace("widget: markdown", "widget: wysiwyg");

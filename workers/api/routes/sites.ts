@@ -7,6 +7,7 @@ import {
   createSiteBody,
   site,
   siteListQuery,
+  siteStarter,
   updateCollaboratorBody,
   updateSiteBody,
 } from "#schemas/sites";
@@ -24,7 +25,12 @@ import {
   updateCollaboratorRole,
   updateSite,
 } from "#workers/db/queries/sites";
-import { getStarter, getStarterBySlug, getStarterVersion } from "#workers/db/queries/starters";
+import {
+  getStarter,
+  getStarterBySlug,
+  getStarterVersion,
+  getStarterVersionById,
+} from "#workers/db/queries/starters";
 import { slugify } from "#workers/domain/accounts";
 import { auditStatement } from "#workers/domain/audit";
 import { ensureBuiltInStarters } from "#workers/domain/builtin-starters";
@@ -146,6 +152,16 @@ const restore = defineRoute({
   summary: "Restore an archived site",
   request: { params: siteParam },
   responses: { 200: jsonResponse(site, "Restored") },
+});
+
+const getSiteStarter = defineRoute({
+  method: "get",
+  path: "/tenants/{tenantId}/sites/{siteId}/starter",
+  permission: "site:read",
+  tags: ["Sites"],
+  summary: "The starter version this site was made with, and its config",
+  request: { params: siteParam },
+  responses: { 200: jsonResponse(siteStarter, "The site's starter") },
 });
 
 const listCollabs = defineRoute({
@@ -347,6 +363,26 @@ export const siteRoutes = new OpenAPIHono<AppEnv>()
       }),
     ]);
     return c.json(await reloadSite(c, s.id), 200);
+  })
+  .openapi(getSiteStarter, async (c) => {
+    const { tenant } = tenantOf(c);
+    const { site: s } = siteOf(c);
+    const db = c.get("db");
+    const [starter, version] = await Promise.all([
+      getStarter(db, tenant.id, s.starterId),
+      getStarterVersionById(db, tenant.id, s.starterVersionId),
+    ]);
+    if (!starter || !version) throw new ApiError("NOT_FOUND", "The site's starter is missing");
+    return c.json(
+      {
+        id: starter.id,
+        slug: starter.slug,
+        name: starter.name,
+        version: version.version,
+        config: version.config,
+      },
+      200,
+    );
   })
   .openapi(archive, async (c) => c.json(await setArchived(c, true), 200))
   .openapi(restore, async (c) => c.json(await setArchived(c, false), 200))
