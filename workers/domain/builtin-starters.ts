@@ -1,6 +1,9 @@
 // Built-in starters (course, website): every tenant has them, created on first use.
+
+import type { StarterConfig } from "#schemas/starter";
 import type { Db } from "#workers/db/client";
 import {
+  countBuiltInStarters,
   insertStarterIfMissing,
   insertStarterVersionIfMissing,
 } from "#workers/db/queries/starters";
@@ -26,12 +29,29 @@ export function builtInStarterIds(tenantId: string, slug: string) {
   };
 }
 
-/** Give a tenant its built-in starters if it lacks them (two idempotent inserts each). */
-export async function ensureBuiltInStarters(db: Db, tenantId: string) {
-  const statements = builtInStarters.flatMap((b) => {
+type ParsedBuiltIn = (typeof builtInStarters)[number] & { config: StarterConfig };
+let parsedBuiltIns: ParsedBuiltIn[] | undefined;
+
+/** Parsed once per isolate: the YAML ships with the Worker and never changes at run time. */
+function parsedBuiltInStarters(): ParsedBuiltIn[] {
+  parsedBuiltIns ??= builtInStarters.map((b) => {
     const parsed = parseStarterYaml(b.source);
-    if (!parsed.ok)
+    if (!parsed.ok) {
       throw new Error(`built-in starter ${b.slug} is invalid: ${JSON.stringify(parsed.errors)}`);
+    }
+    return { ...b, config: parsed.config };
+  });
+  return parsedBuiltIns;
+}
+
+/**
+ * Give a tenant its built-in starters if it lacks them. A read on the usual path; the
+ * idempotent inserts run only for a tenant that has never used starters.
+ */
+export async function ensureBuiltInStarters(db: Db, tenantId: string) {
+  const builtIns = parsedBuiltInStarters();
+  if ((await countBuiltInStarters(db, tenantId)) >= builtIns.length) return;
+  const statements = builtIns.flatMap((b) => {
     const ids = builtInStarterIds(tenantId, b.slug);
     return [
       insertStarterIfMissing(db, {
@@ -49,7 +69,7 @@ export async function ensureBuiltInStarters(db: Db, tenantId: string) {
         starterId: ids.starterId,
         version: 1,
         source: b.source,
-        config: parsed.config,
+        config: b.config,
         createdBy: null,
       }),
     ];

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from "drizzle-orm";
+import { and, asc, count, desc, eq } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { starters, starterVersions } from "../schema.ts";
 
@@ -17,6 +17,14 @@ export async function listStarters(
       ),
     )
     .orderBy(desc(starters.builtIn), asc(starters.name));
+}
+
+export async function countBuiltInStarters(db: Db, tenantId: string) {
+  const [row] = await db
+    .select({ n: count() })
+    .from(starters)
+    .where(and(eq(starters.tenantId, tenantId), eq(starters.builtIn, true)));
+  return row?.n ?? 0;
 }
 
 export async function getStarter(db: Db, tenantId: string, starterId: string) {
