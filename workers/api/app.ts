@@ -5,7 +5,7 @@ import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { createDb } from "#workers/db/client";
-import { isGuardFailure } from "#workers/db/queries/guards";
+import { isGuardFailure, isUniqueViolation } from "#workers/db/queries/guards";
 import type { AppEnv } from "./context.ts";
 import { ApiError, type ErrorCode, fieldErrors, problemResponse } from "./errors.ts";
 import { authenticate } from "./middleware/authenticate.ts";
@@ -33,15 +33,6 @@ const httpCodes: Record<number, ErrorCode> = {
   413: "PAYLOAD_TOO_LARGE",
   415: "UNSUPPORTED_MEDIA_TYPE",
 };
-
-function isUniqueViolation(err: unknown): boolean {
-  let e: unknown = err;
-  for (let depth = 0; e instanceof Error && depth < 4; depth++) {
-    if (/UNIQUE constraint failed/i.test(e.message)) return true;
-    e = e.cause;
-  }
-  return false;
-}
 
 export function createApi() {
   const app = new OpenAPIHono<AppEnv>({

@@ -48,6 +48,18 @@ export function invitationUrl(appUrl: string, secret: string) {
   return new URL(`/invite/${secret}`, appUrl).toString();
 }
 
+/** `wanted`, or `wanted-2`, `wanted-3`… whichever `isTaken` says is free first. */
+export async function firstFreeSlug(
+  wanted: string,
+  isTaken: (slug: string) => Promise<boolean>,
+): Promise<string> {
+  let candidate = wanted;
+  for (let n = 2; await isTaken(candidate); n++) {
+    candidate = `${wanted.slice(0, 58)}-${n}`;
+  }
+  return candidate;
+}
+
 export function slugify(name: string): string {
   const s = name
     .normalize("NFKD")

@@ -38,12 +38,22 @@ export function newId(prefix: IdPrefix, now = Date.now()): string {
   return `${prefix}_${encodeTime(now)}${encodeRandom()}`;
 }
 
+/** base64url without padding, of a binary (Latin-1) string. */
+export function toBase64Url(binary: string): string {
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+}
+
+/** The inverse of toBase64Url; throws on input that is not base64url. */
+export function fromBase64Url(text: string): string {
+  return atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+}
+
 /** A URL-safe random secret of `bytes` bytes (base64url, no padding). */
 export function randomSecret(bytes = 32): string {
   const raw = crypto.getRandomValues(new Uint8Array(bytes));
   let bin = "";
   for (const b of raw) bin += String.fromCharCode(b);
-  return btoa(bin).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+  return toBase64Url(bin);
 }
 
 /** Hex SHA-256 of a string; used to store tokens and invitation secrets. */

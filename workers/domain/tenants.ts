@@ -5,17 +5,9 @@ import { insertInvitation } from "#workers/db/queries/invitations";
 import { insertMembership } from "#workers/db/queries/members";
 import { getTenantBySlug, insertTenant } from "#workers/db/queries/tenants";
 import { getUserByEmail } from "#workers/db/queries/users";
-import { INVITATION_TTL_MS, invitationUrl, slugify } from "./accounts.ts";
+import { firstFreeSlug, INVITATION_TTL_MS, invitationUrl, slugify } from "./accounts.ts";
 import type { AuditInput } from "./audit.ts";
 import { newId, randomSecret, sha256Hex } from "./ids.ts";
-
-export async function uniqueSlug(db: Db, wanted: string): Promise<string> {
-  let candidate = wanted;
-  for (let n = 2; await getTenantBySlug(db, candidate); n++) {
-    candidate = `${wanted.slice(0, 58)}-${n}`;
-  }
-  return candidate;
-}
 
 export async function createTenantWithOwner(
   db: Db,
@@ -30,7 +22,11 @@ export async function createTenantWithOwner(
   const now = new Date();
   const tenant = {
     id: newId("ten"),
-    slug: input.slug ?? (await uniqueSlug(db, slugify(input.name))),
+    slug:
+      input.slug ??
+      (await firstFreeSlug(slugify(input.name), async (slug) =>
+        Boolean(await getTenantBySlug(db, slug)),
+      )),
     name: input.name,
     createdAt: now,
   };

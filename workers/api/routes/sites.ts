@@ -31,7 +31,7 @@ import {
   getStarterVersion,
   getStarterVersionById,
 } from "#workers/db/queries/starters";
-import { slugify } from "#workers/domain/accounts";
+import { firstFreeSlug, slugify } from "#workers/domain/accounts";
 import { auditStatement } from "#workers/domain/audit";
 import { ensureBuiltInStarters } from "#workers/domain/builtin-starters";
 import { newId } from "#workers/domain/ids";
@@ -77,14 +77,6 @@ function siteOf(c: AppContext) {
   const s = c.get("siteContext");
   if (!s) throw new Error("siteOf() used on a route that is not site-scoped");
   return s;
-}
-
-async function uniqueSiteSlug(c: AppContext, tenantId: string, wanted: string) {
-  let candidate = wanted;
-  for (let n = 2; await getSiteBySlug(c.get("db"), tenantId, candidate); n++) {
-    candidate = `${wanted.slice(0, 58)}-${n}`;
-  }
-  return candidate;
 }
 
 const seesAllSites = (role: TenantRole) => role === "owner" || role === "admin";
@@ -299,7 +291,11 @@ export const siteRoutes = new OpenAPIHono<AppEnv>()
         errors: [{ field: "slug", message: "is taken" }],
       });
     }
-    const slug = body.slug ?? (await uniqueSiteSlug(c, tenant.id, slugify(body.title)));
+    const slug =
+      body.slug ??
+      (await firstFreeSlug(slugify(body.title), async (slug) =>
+        Boolean(await getSiteBySlug(db, tenant.id, slug)),
+      ));
     const siteId = newId("site");
     const now = new Date();
     // The owner administers the site; an author who creates a site for themselves is its owner.

@@ -1,21 +1,29 @@
 import { ApiError } from "#workers/api/errors";
+import { fromBase64Url, toBase64Url } from "#workers/domain/ids";
+
+const ID = /^[a-z]+_[0-9A-Z]{26}$/;
+
+function invalidCursor() {
+  return new ApiError("VALIDATION_FAILED", "The cursor is not valid", {
+    errors: [{ field: "cursor", message: "is not a cursor this API issued" }],
+  });
+}
 
 /** Cursors are opaque to clients: base64url of the last item's (sortable) id. */
 export function encodeCursor(id: string): string {
-  return btoa(id).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+  return toBase64Url(id);
 }
 
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
+  let id: string;
   try {
-    const id = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
-    if (/^[a-z]+_[0-9A-Z]{26}$/.test(id)) return id;
+    id = fromBase64Url(cursor);
   } catch {
-    // fall through
+    throw invalidCursor();
   }
-  throw new ApiError("VALIDATION_FAILED", "The cursor is not valid", {
-    errors: [{ field: "cursor", message: "is not a cursor this API issued" }],
-  });
+  if (!ID.test(id)) throw invalidCursor();
+  return id;
 }
 
 /** Fetch limit+1 rows; this turns them into a page. */
@@ -27,31 +35,27 @@ export function toPage<T extends { id: string }>(rows: T[], limit: number) {
 
 /** A keyset cursor for lists sorted by something other than id: the sort value and the id. */
 export function encodeKeyCursor(key: string | number, id: string): string {
-  return btoa(JSON.stringify([key, id]))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replaceAll("=", "");
+  return toBase64Url(JSON.stringify([key, id]));
 }
 
 export function decodeKeyCursor(
   cursor: string | undefined,
 ): { key: string | number; id: string } | undefined {
   if (cursor === undefined) return undefined;
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(atob(cursor.replaceAll("-", "+").replaceAll("_", "/")));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      (typeof value[0] === "string" || typeof value[0] === "number") &&
-      typeof value[1] === "string" &&
-      /^[a-z]+_[0-9A-Z]{26}$/.test(value[1])
-    ) {
-      return { key: value[0], id: value[1] };
-    }
+    value = JSON.parse(fromBase64Url(cursor));
   } catch {
-    // fall through
+    throw invalidCursor();
   }
-  throw new ApiError("VALIDATION_FAILED", "The cursor is not valid", {
-    errors: [{ field: "cursor", message: "is not a cursor this API issued" }],
-  });
+  if (
+    Array.isArray(value) &&
+    value.length === 2 &&
+    (typeof value[0] === "string" || typeof value[0] === "number") &&
+    typeof value[1] === "string" &&
+    ID.test(value[1])
+  ) {
+    return { key: value[0], id: value[1] };
+  }
+  throw invalidCursor();
 }
