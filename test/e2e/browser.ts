@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterEach } from "vitest";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -65,4 +66,25 @@ export async function signIn(page: Page, login: { email: string; password: strin
   await page.getByLabel("Password", { exact: true }).fill(login.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((url) => url.pathname !== "/sign-in");
+}
+
+/**
+ * The browsers one test file opens: `person()` opens one, and after each test every browser
+ * is closed, with a screenshot of what each showed first when the test failed.
+ */
+export function browsersFor(appUrl: string) {
+  const open: Person[] = [];
+  afterEach(async ({ task }) => {
+    const people = open.splice(0);
+    if (task.result?.state === "fail") {
+      const name = task.name.replace(/\W+/g, "-").slice(0, 40);
+      await Promise.all(people.map((p, i) => p.shot(`failed-${name}-${i}`).catch(() => {})));
+    }
+    await Promise.all(people.map((p) => p.close()));
+  });
+  return async function person(options?: Parameters<typeof openBrowser>[1]) {
+    const p = await openBrowser(appUrl, options);
+    open.push(p);
+    return p;
+  };
 }

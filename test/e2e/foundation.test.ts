@@ -1,8 +1,8 @@
 // The Foundation issue end to end, in headless Chromium against the built Worker:
 // operator creates a tenant → its owner joins from the invitation link → the owner invites an
 // admin → the admin joins and creates an API token → the owner sees all of it in the audit log.
-import { afterEach, describe, expect, inject, it } from "vitest";
-import { openBrowser, type Person, signIn } from "./browser.ts";
+import { describe, expect, inject, it } from "vitest";
+import { browsersFor, type Person, signIn } from "./browser.ts";
 
 const appUrl = inject("appUrl");
 const operator = inject("operator");
@@ -11,22 +11,7 @@ const demoOwner = inject("demoOwner");
 const PASSWORD = "a long enough e2e password";
 const run = Date.now().toString(36);
 
-const open: Person[] = [];
-async function person(options?: Parameters<typeof openBrowser>[1]) {
-  const p = await openBrowser(appUrl, options);
-  open.push(p);
-  return p;
-}
-
-afterEach(async ({ task }) => {
-  const people = open.splice(0);
-  if (task.result?.state === "fail") {
-    // What each browser showed when the test failed, for the report.
-    const name = task.name.replace(/\W+/g, "-").slice(0, 40);
-    await Promise.all(people.map((p, i) => p.shot(`failed-${name}-${i}`).catch(() => {})));
-  }
-  await Promise.all(people.map((p) => p.close()));
-});
+const person = browsersFor(appUrl);
 
 /** Joins through an invitation link as someone new; returns the tenant id from the URL. */
 async function acceptAsNewPerson(p: Person, link: string, name: string) {

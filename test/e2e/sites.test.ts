@@ -1,8 +1,8 @@
 // Starters and sites end to end, in headless Chromium against the built Worker: the demo owner
 // creates a course site, finds it in the list, sees the collections its starter declares, adds
 // a new member as an editor, and uploads a starter (first a broken one, then a working one).
-import { afterEach, describe, expect, inject, it } from "vitest";
-import { openBrowser, type Person, signIn } from "./browser.ts";
+import { describe, expect, inject, it } from "vitest";
+import { browsersFor, type Person, signIn } from "./browser.ts";
 
 const appUrl = inject("appUrl");
 const demoOwner = inject("demoOwner");
@@ -10,21 +10,7 @@ const demoOwner = inject("demoOwner");
 const PASSWORD = "a long enough e2e password";
 const run = Date.now().toString(36);
 
-const open: Person[] = [];
-async function person(options?: Parameters<typeof openBrowser>[1]) {
-  const p = await openBrowser(appUrl, options);
-  open.push(p);
-  return p;
-}
-
-afterEach(async ({ task }) => {
-  const people = open.splice(0);
-  if (task.result?.state === "fail") {
-    const name = task.name.replace(/\W+/g, "-").slice(0, 40);
-    await Promise.all(people.map((p, i) => p.shot(`failed-${name}-${i}`).catch(() => {})));
-  }
-  await Promise.all(people.map((p) => p.close()));
-});
+const person = browsersFor(appUrl);
 
 /** The demo tenant's id, asked of the API with the browser's session (the owner may belong to
  * other tenants that e2e tests made). */
