@@ -23,10 +23,43 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     return next();
   }
   if (c.req.header("cookie")?.includes(SESSION_COOKIE)) {
-    c.set("principal", await fromSession(c));
+    c.set("principal", await sessionOnce(c));
   }
   return next();
 });
+
+type Ctx = Parameters<Parameters<typeof createMiddleware<AppEnv>>[0]>[0];
+
+/**
+ * The UI's loaders call the API in-process several times per page, all with the incoming
+ * request's ExecutionContext and cookie. Resolving the session once per (request, cookie)
+ * saves a D1 round trip per call. Keyed by the ExecutionContext object, so nothing outlives
+ * the request and no other request can see it; a changed cookie (sign-in, sign-out, password
+ * change within one request) is a different key.
+ */
+const sessionMemo = new WeakMap<object, Map<string, Promise<Principal | null>>>();
+
+function sessionOnce(c: Ctx): Promise<Principal | null> {
+  let ctx: object | undefined;
+  try {
+    ctx = c.executionCtx;
+  } catch {
+    // No ExecutionContext (e.g. app.request in a script): nothing to share.
+    return fromSession(c);
+  }
+  const cookie = c.req.header("cookie") ?? "";
+  let byCookie = sessionMemo.get(ctx);
+  if (!byCookie) {
+    byCookie = new Map();
+    sessionMemo.set(ctx, byCookie);
+  }
+  let principal = byCookie.get(cookie);
+  if (!principal) {
+    principal = fromSession(c);
+    byCookie.set(cookie, principal);
+  }
+  return principal;
+}
 
 async function fromBearer(
   c: Parameters<Parameters<typeof createMiddleware<AppEnv>>[0]>[0],
@@ -62,7 +95,7 @@ async function fromBearer(
   return principal;
 }
 
-async function fromSession(c: Parameters<Parameters<typeof createMiddleware<AppEnv>>[0]>[0]) {
+async function fromSession(c: Ctx) {
   const db = c.get("db");
   const auth = getAuth(c.env, db);
   const result = await auth.api.getSession({ headers: c.req.raw.headers, returnHeaders: true });
