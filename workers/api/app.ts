@@ -14,6 +14,7 @@ import { requestId } from "./middleware/request-id.ts";
 import { apiTokenRoutes } from "./routes/api-tokens.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { authRoutes } from "./routes/auth.ts";
+import { contentRoutes } from "./routes/content.ts";
 import { invitationRoutes } from "./routes/invitations.ts";
 import { memberRoutes } from "./routes/members.ts";
 import { operatorRoutes } from "./routes/operator.ts";
@@ -23,6 +24,9 @@ import { tenantRoutes } from "./routes/tenants.ts";
 
 export const API_BASE = "/api/v1";
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
+/** Content items carry a markdown body of up to 200 KiB plus their fields. */
+export const MAX_CONTENT_BODY_BYTES = 512 * 1024;
+const CONTENT_PATH = /^\/api\/v1\/tenants\/[^/]+\/sites\/[^/]+\/content(\/|$)/;
 
 const httpCodes: Record<number, ErrorCode> = {
   400: "MALFORMED_JSON",
@@ -50,17 +54,17 @@ export function createApi() {
     c.set("db", createDb(c.env.DB));
     await next();
   });
-  app.use(
-    "*",
+  const limitTo = (maxSize: number) =>
     bodyLimit({
-      maxSize: MAX_JSON_BODY_BYTES,
+      maxSize,
       onError: () => {
-        throw new ApiError(
-          "PAYLOAD_TOO_LARGE",
-          `Bodies are limited to ${MAX_JSON_BODY_BYTES} bytes`,
-        );
+        throw new ApiError("PAYLOAD_TOO_LARGE", `Bodies are limited to ${maxSize} bytes here`);
       },
-    }),
+    });
+  const jsonLimit = limitTo(MAX_JSON_BODY_BYTES);
+  const contentLimit = limitTo(MAX_CONTENT_BODY_BYTES);
+  app.use("*", (c, next) =>
+    CONTENT_PATH.test(new URL(c.req.url).pathname) ? contentLimit(c, next) : jsonLimit(c, next),
   );
   app.use("*", csrf);
   app.use("*", authenticate);
@@ -74,6 +78,7 @@ export function createApi() {
         requestId,
         ...(err.errors ? { errors: err.errors } : {}),
         ...(err.headers ? { headers: err.headers } : {}),
+        ...(err.members ? { members: err.members } : {}),
       });
     }
     if (err instanceof HTTPException) {
@@ -119,7 +124,8 @@ export function createApi() {
     .route("/", apiTokenRoutes)
     .route("/", auditRoutes)
     .route("/", starterRoutes)
-    .route("/", siteRoutes);
+    .route("/", siteRoutes)
+    .route("/", contentRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -16,6 +16,8 @@ export const errorStatus = {
   INVITATION_INVALID: 410,
   VERSION_CONFLICT: 412,
   PAYLOAD_TOO_LARGE: 413,
+  UNPROCESSABLE: 422,
+  PRECONDITION_REQUIRED: 428,
   RATE_LIMITED: 429,
   INTERNAL: 500,
 } as const;
@@ -37,6 +39,8 @@ const titles: Record<ErrorCode, string> = {
   INVITATION_INVALID: "This invitation link can no longer be used",
   VERSION_CONFLICT: "The resource changed since you read it",
   PAYLOAD_TOO_LARGE: "The request body is too large",
+  UNPROCESSABLE: "The upload could not be processed",
+  PRECONDITION_REQUIRED: "Send If-Match with the ETag you read",
   RATE_LIMITED: "Too many attempts; try again later",
   INTERNAL: "Something went wrong on our side",
 };
@@ -48,11 +52,17 @@ export class ApiError extends Error {
   readonly status: number;
   readonly errors: FieldError[] | undefined;
   readonly headers: Record<string, string> | undefined;
+  /** Extension members of the problem (RFC 9457 §3.2), e.g. `current` on a 412. */
+  readonly members: Record<string, unknown> | undefined;
 
   constructor(
     code: ErrorCode,
     detail?: string,
-    options?: { errors?: FieldError[]; headers?: Record<string, string> },
+    options?: {
+      errors?: FieldError[];
+      headers?: Record<string, string>;
+      members?: Record<string, unknown>;
+    },
   ) {
     super(detail ?? titles[code]);
     this.name = "ApiError";
@@ -60,6 +70,7 @@ export class ApiError extends Error {
     this.status = errorStatus[code];
     this.errors = options?.errors;
     this.headers = options?.headers;
+    this.members = options?.members;
   }
 }
 
@@ -86,10 +97,11 @@ export function problemResponse(
     requestId?: string;
     errors?: FieldError[];
     headers?: Record<string, string>;
+    members?: Record<string, unknown>;
   } = {},
 ): Response {
-  const { headers, ...rest } = extra;
-  return new Response(JSON.stringify(problemBody(code, detail, rest)), {
+  const { headers, members, ...rest } = extra;
+  return new Response(JSON.stringify({ ...members, ...problemBody(code, detail, rest) }), {
     status: errorStatus[code],
     headers: { "content-type": "application/problem+json", ...headers },
   });

@@ -282,3 +282,76 @@ export const siteCollaborators = sqliteTable(
     index("site_collaborators_tenant_user_idx").on(t.tenantId, t.userId),
   ],
 );
+
+/**
+ * A site's content: one row per folder item (page, resource…) and per singleton file
+ * (course metadata, menus). Deletes are soft (`deleted_at`); `version` is the item's ETag.
+ */
+export const contentItems = sqliteTable(
+  "content_items",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    /** Stable UUID, kept from OCW on import; unique per site. */
+    uid: text("uid").notNull(),
+    collection: text("collection").notNull(),
+    filename: text("filename").notNull(),
+    title: text("title").notNull().default(""),
+    /** Denormalised from `data.resourcetype` for filtering. */
+    resourcetype: text("resourcetype"),
+    body: text("body").notNull().default(""),
+    data: text("data", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    /** Imported front-matter keys the starter does not declare, kept verbatim. */
+    extra: text("extra", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    fileMissing: integer("file_missing", { mode: "boolean" }).notNull().default(false),
+    version: integer("version").notNull().default(1),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    updatedBy: text("updated_by").references(() => users.id, { onDelete: "set null" }),
+    deletedAt: integer("deleted_at", { mode: "timestamp_ms" }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("content_items_site_uid_uq").on(t.siteId, t.uid),
+    // Unique among live items only: a deleted item's name may be reused (restore then checks).
+    uniqueIndex("content_items_site_file_uq")
+      .on(t.siteId, t.collection, t.filename)
+      .where(sql`deleted_at IS NULL`),
+    index("content_items_site_collection_title_idx").on(t.siteId, t.collection, t.title),
+    index("content_items_site_updated_idx").on(t.siteId, t.updatedAt),
+  ],
+);
+
+/** Every save of a content item, in order: the item as it was after that save. */
+export const contentRevisions = sqliteTable(
+  "content_revisions",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    itemId: text("item_id")
+      .notNull()
+      .references(() => contentItems.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    action: text("action", {
+      enum: ["created", "updated", "deleted", "restored", "reverted", "imported"],
+    }).notNull(),
+    revertedFrom: integer("reverted_from"),
+    filename: text("filename").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    data: text("data", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    deleted: integer("deleted", { mode: "boolean" }).notNull().default(false),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [uniqueIndex("content_revisions_item_version_uq").on(t.itemId, t.version)],
+);

@@ -15,6 +15,9 @@ export type IdPrefix =
   | "str"
   | "stv"
   | "col"
+  | "itm"
+  | "rev"
+  | "imp"
   | "req";
 
 function encodeTime(ms: number): string {

@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import type { SiteRole, TenantRole } from "#schemas/roles";
 import { api } from "#workers/api/app";
+import { insertItem, insertRevision } from "#workers/db/queries/content";
 import { insertCollaborator, insertSite, updateSite } from "#workers/db/queries/sites";
 import { insertStarter, insertStarterVersion } from "#workers/db/queries/starters";
 import { insertTenant } from "#workers/db/queries/tenants";
@@ -199,7 +200,40 @@ type World = {
   a: { id: string; ownerId: string; siteId: string; starterId: string };
   b: { id: string; ownerId: string };
   caller: { cookie?: string; token?: string; userId?: string; inA: boolean };
+  /** Set by a precondition: the {uid} item is created deleted. */
+  itemDeleted?: boolean;
 };
+
+/** A page in tenant A's site at version 1, with its first revision. */
+async function contentItemOfA(w: World): Promise<string> {
+  const uid = crypto.randomUUID();
+  const id = newId("itm");
+  const base = { tenantId: w.a.id, siteId: w.a.siteId, filename: uniq("page").toLowerCase() };
+  const data = { title: "Matrix page" };
+  await db().batch([
+    insertItem(db(), {
+      id,
+      ...base,
+      uid,
+      collection: "page",
+      title: data.title,
+      data,
+      extra: {},
+      deletedAt: w.itemDeleted ? new Date() : null,
+    }),
+    insertRevision(db(), {
+      id: newId("rev"),
+      ...base,
+      itemId: id,
+      version: 1,
+      action: "created",
+      title: data.title,
+      body: "",
+      data,
+    }),
+  ]);
+  return uid;
+}
 
 async function tenantWithOwner(): Promise<{ id: string; ownerId: string }> {
   const id = newId("ten");
@@ -305,6 +339,8 @@ const pathParams: Record<string, (w: World) => Promise<string>> = {
   userId: async (w) => (await addMember(w.a.id, "member", { signedIn: false })).id,
   siteId: async (w) => w.a.siteId,
   starterId: async (w) => w.a.starterId,
+  uid: contentItemOfA,
+  version: async () => "1",
   collaboratorId: async (w) => {
     const person = await addMember(w.a.id, "member", { signedIn: false });
     const id = newId("col");
@@ -333,6 +369,13 @@ const bodyValues: Record<string, (w: World) => Promise<unknown>> = {
   slug: async () => uniq("slug").toLowerCase(),
   source: async () => STARTER_YAML,
   starterId: async () => "course",
+  from: async () => 1,
+  to: async () => 1,
+};
+
+/** Request headers by (lower-case) name, for operations that declare them. */
+const headerValues: Record<string, string> = {
+  "if-match": '"1"',
 };
 
 /** Whole bodies for operations whose fields must refer to something real together. */
@@ -345,6 +388,11 @@ const bodyOverrides: Record<string, (w: World) => Promise<Record<string, unknown
   "PATCH /tenants/{tenantId}/sites/{siteId}/collaborators/{collaboratorId}": async () => ({
     role: "editor",
   }),
+  "POST /tenants/{tenantId}/sites/{siteId}/content": async () => ({
+    collection: "page",
+    fields: { title: `Matrix page ${uniq()}` },
+  }),
+  "PATCH /tenants/{tenantId}/sites/{siteId}/content/{uid}": async () => ({ body: "Changed" }),
 };
 
 async function sample(schema: JsonSchema, name: string, w: World, where: string): Promise<unknown> {
@@ -393,6 +441,9 @@ const preconditions: Record<string, (w: World) => Promise<void>> = {
   "POST /tenants/{tenantId}/sites/{siteId}/restore": async (w) => {
     await updateSite(db(), w.a.id, w.a.siteId, { archivedAt: new Date() }).run();
   },
+  "POST /tenants/{tenantId}/sites/{siteId}/content/{uid}/restore": async (w) => {
+    w.itemDeleted = true;
+  },
 };
 
 async function buildRequest(op: Op, w: World) {
@@ -408,7 +459,15 @@ async function buildRequest(op: Op, w: World) {
     path = path.replace(`{${name}}`, encodeURIComponent(await make(w)));
   }
   const query: Record<string, string> = {};
+  const headers: Record<string, string> = {};
   for (const p of op.op.parameters ?? []) {
+    if (p.in === "header") {
+      const value = headerValues[p.name.toLowerCase()];
+      if (value === undefined) {
+        throw new Error(`The isolation matrix does not know header ${p.name} of ${op.key}`);
+      }
+      headers[p.name] = value;
+    }
     if (p.in !== "query" || !p.required) continue;
     query[p.name] = String(await sample(p.schema ?? {}, p.name, w, `${op.key} ?${p.name}`));
   }
@@ -420,7 +479,7 @@ async function buildRequest(op: Op, w: World) {
     else if (schema) body = await sample(schema, "", w, `${op.key} body`);
     else throw new Error(`${op.key} has a request body that is not JSON; teach the matrix`);
   }
-  return { path, query, body };
+  return { path, query, body, headers };
 }
 
 // ---- The tests ----
@@ -477,7 +536,7 @@ describe.each(operations)("$key", (op) => {
       ...(req.body !== undefined ? { body: req.body } : {}),
       ...(w.caller.cookie ? { cookie: w.caller.cookie } : {}),
       ...(w.caller.token ? { token: w.caller.token } : {}),
-      headers: { "cf-connecting-ip": nextIp() },
+      headers: { ...req.headers, "cf-connecting-ip": nextIp() },
     });
     const want = expected(op, caller);
     if (want.allowed) {

@@ -1,0 +1,741 @@
+// Content items of a site: CRUD validated against the site's starter, optimistic concurrency
+// (ETag / If-Match, 412 with the current item), a revision per save, diff and restore.
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { cursorQuery, prefixedId } from "#schemas/common";
+import {
+  contentDiff,
+  contentItem,
+  contentListQuery,
+  contentSummary,
+  contentUid,
+  createContentBody,
+  diffQuery,
+  revision,
+  revisionSummary,
+  updateContentBody,
+} from "#schemas/content";
+import type { StarterConfig } from "#schemas/starter";
+import {
+  bumpContentVersion,
+  type ContentItemRow,
+  getItem,
+  getItemByFilename,
+  getRevision,
+  type ItemSummaryRow,
+  type ItemView,
+  insertItem,
+  insertRevision,
+  listItems,
+  listRevisions,
+  type RevisionView,
+  relationTargets,
+  uidExists,
+  updateItemAtVersion,
+} from "#workers/db/queries/content";
+import { expectChanged, isGuardFailure } from "#workers/db/queries/guards";
+import { getStarterVersionById } from "#workers/db/queries/starters";
+import { firstFreeSlug, slugify } from "#workers/domain/accounts";
+import { auditStatement } from "#workers/domain/audit";
+import {
+  type CollectionShape,
+  collectionShape,
+  diffFields,
+  diffLines,
+  etagOf,
+  fileEntryNames,
+  parseIfMatch,
+  referencedUids,
+  resourcetypeOf,
+  titleOf,
+} from "#workers/domain/content";
+import { type RelationRef, SYSTEM_KEYS, validateContent } from "#workers/domain/content-validation";
+import { newId } from "#workers/domain/ids";
+import type { AppContext, AppEnv } from "../context.ts";
+import { ApiError } from "../errors.ts";
+import { defineRoute, iso, jsonBody, jsonResponse, principalOf, tenantOf } from "../route.ts";
+
+const siteParam = z.object({ tenantId: prefixedId("ten"), siteId: prefixedId("site") });
+const itemParam = siteParam.extend({ uid: contentUid });
+const revisionParam = itemParam.extend({ version: z.coerce.number().int().min(1) });
+
+const etagHeader = { ETag: { schema: { type: "string" as const }, description: "The version" } };
+const itemResponse = (description: string) => ({
+  ...jsonResponse(contentItem, description),
+  headers: etagHeader,
+});
+const ifMatch = z.object({
+  "if-match": z.string().max(100).optional().meta({ description: 'The ETag you read, e.g. "3"' }),
+});
+const preconditionResponses = {
+  412: { description: "Stale If-Match; the problem's `current` member is the stored item" },
+  428: { description: "If-Match is missing" },
+} as const;
+
+// ---- Route declarations ----
+
+const list = defineRoute({
+  method: "get",
+  path: "/tenants/{tenantId}/sites/{siteId}/content",
+  permission: "site:read",
+  tags: ["Content"],
+  summary: "Search, filter and sort a site's content",
+  request: { params: siteParam, query: contentListQuery },
+  responses: {
+    200: jsonResponse(
+      z.object({ items: z.array(contentSummary), nextCursor: z.string().nullable() }),
+      "Items",
+    ),
+  },
+});
+
+const create = defineRoute({
+  method: "post",
+  path: "/tenants/{tenantId}/sites/{siteId}/content",
+  permission: "site:edit",
+  tags: ["Content"],
+  summary: "Create an item (or a singleton's file) in a collection",
+  request: { params: siteParam, body: jsonBody(createContentBody) },
+  responses: { 201: itemResponse("Created"), 409: { description: "uid or filename taken" } },
+});
+
+const get = defineRoute({
+  method: "get",
+  path: "/tenants/{tenantId}/sites/{siteId}/content/{uid}",
+  permission: "site:read",
+  tags: ["Content"],
+  summary: "An item, with its ETag",
+  request: { params: itemParam },
+  responses: { 200: itemResponse("The item") },
+});
+
+const update = defineRoute({
+  method: "patch",
+  path: "/tenants/{tenantId}/sites/{siteId}/content/{uid}",
+  permission: "site:edit",
+  tags: ["Content"],
+  summary: "Change an item (If-Match required)",
+  request: { params: itemParam, headers: ifMatch, body: jsonBody(updateContentBody) },
+  responses: { 200: itemResponse("Updated"), ...preconditionResponses },
+});
+
+const remove = defineRoute({
+  method: "delete",
+  path: "/tenants/{tenantId}/sites/{siteId}/content/{uid}",
+  permission: "site:edit",
+  tags: ["Content"],
+  summary: "Delete an item (soft; restorable; If-Match required)",
+  request: { params: itemParam, headers: ifMatch },
+  responses: { 200: itemResponse("Deleted"), ...preconditionResponses },
+});
+
+const restore = defineRoute({
+  method: "post",
+  path: "/tenants/{tenantId}/sites/{siteId}/content/{uid}/restore",
+  permission: "site:edit",
+  tags: ["Content"],
+  summary: "Bring back a deleted item",
+  request: { params: itemParam },
+  responses: { 200: itemResponse("Restored"), 409: { description: "Not deleted, or name taken" } },
+});
+
+const revisions = defineRoute({
+  method: "get",
+  path: "/tenants/{tenantId}/sites/{siteId}/content/{uid}/revisions",
+  permission: "site:read",
+  tags: ["Content"],
+  summary: "An item's revisions, newest first",
+  request: { params: itemParam, query: cursorQuery },
+  responses: {
+    200: jsonResponse(
+      z.object({ items: z.array(revisionSummary), nextCursor: z.string().nullable() }),
+      "Revisions",
+    ),
+  },
+});
+
+const getRev = defineRoute({
+  method: "get",
+  path: "/tenants/{tenantId}/sites/{siteId}/content/{uid}/revisions/{version}",
+  permission: "site:read",
+  tags: ["Content"],
+  summary: "One revision of an item",
+  request: { params: revisionParam },
+  responses: { 200: jsonResponse(revision, "The revision") },
+});
+
+const diff = defineRoute({
+  method: "get",
+  path: "/tenants/{tenantId}/sites/{siteId}/content/{uid}/diff",
+  permission: "site:read",
+  tags: ["Content"],
+  summary: "What changed between two revisions",
+  request: { params: itemParam, query: diffQuery },
+  responses: { 200: jsonResponse(contentDiff, "The diff") },
+});
+
+const revert = defineRoute({
+  method: "post",
+  path: "/tenants/{tenantId}/sites/{siteId}/content/{uid}/revisions/{version}/restore",
+  permission: "site:edit",
+  tags: ["Content"],
+  summary: "Make an earlier revision current again (a new revision; If-Match required)",
+  request: { params: revisionParam, headers: ifMatch },
+  responses: { 200: itemResponse("Restored to that revision"), ...preconditionResponses },
+});
+
+// ---- Helpers ----
+
+function siteOf(c: AppContext) {
+  const s = c.get("siteContext");
+  if (!s) throw new Error("siteOf() used on a route that is not site-scoped");
+  return s;
+}
+
+/** Starter versions never change once written, so their parsed config is cached per isolate. */
+const configCache = new Map<string, StarterConfig>();
+async function siteConfig(c: AppContext): Promise<StarterConfig> {
+  const { site } = siteOf(c);
+  const cached = configCache.get(site.starterVersionId);
+  if (cached) return cached;
+  const version = await getStarterVersionById(
+    c.get("db"),
+    tenantOf(c).tenant.id,
+    site.starterVersionId,
+  );
+  if (!version) throw new ApiError("NOT_FOUND", "The site's starter is missing");
+  const config = version.config as unknown as StarterConfig;
+  if (configCache.size > 200) configCache.clear();
+  configCache.set(site.starterVersionId, config);
+  return config;
+}
+
+function writable(c: AppContext) {
+  if (siteOf(c).site.archivedAt !== null) {
+    throw new ApiError("CONFLICT", "The site is archived; restore it to edit its content");
+  }
+}
+
+const userRefOf = (u: { id: string | null; name: string | null; email: string | null } | null) =>
+  u?.id ? { id: u.id, name: u.name ?? "", email: u.email ?? "" } : null;
+
+function summaryView(r: ItemSummaryRow) {
+  return {
+    uid: r.uid,
+    collection: r.collection,
+    filename: r.filename,
+    title: r.title,
+    resourcetype: r.resourcetype,
+    fileMissing: r.fileMissing,
+    version: r.version,
+    deleted: r.deletedAt !== null,
+    createdAt: iso(r.createdAt),
+    updatedAt: iso(r.updatedAt),
+    updatedBy: userRefOf(r.updatedBy),
+  };
+}
+
+function itemView(v: ItemView) {
+  const i = v.item;
+  return {
+    ...summaryView({ ...i, updatedBy: v.updatedBy }),
+    body: i.body,
+    fields: i.data,
+    extra: i.extra,
+    createdBy: userRefOf(v.createdBy),
+  };
+}
+
+function revisionSummaryView(r: {
+  version: number;
+  action: RevisionView["revision"]["action"];
+  title: string;
+  revertedFrom: number | null;
+  createdAt: Date;
+  createdBy: RevisionView["createdBy"];
+}) {
+  return {
+    version: r.version,
+    action: r.action,
+    title: r.title,
+    revertedFrom: r.revertedFrom,
+    createdAt: iso(r.createdAt),
+    createdBy: userRefOf(r.createdBy),
+  };
+}
+
+async function loadItem(c: AppContext, uid: string): Promise<ItemView> {
+  const view = await getItem(c.get("db"), tenantOf(c).tenant.id, siteOf(c).site.id, uid);
+  if (!view) throw new ApiError("NOT_FOUND", "No such item in this site");
+  return view;
+}
+
+function itemJson<S extends 200 | 201>(c: AppContext, view: ItemView, status: S) {
+  c.header("ETag", etagOf(view.item.version));
+  c.header("Cache-Control", "private, no-cache");
+  return c.json(itemView(view), status);
+}
+
+/** If-Match must name the stored version; otherwise 428 or 412 with the current item. */
+function checkIfMatch(c: AppContext, current: ItemView) {
+  const wanted = parseIfMatch(c.req.header("if-match"));
+  if (wanted === null) {
+    throw new ApiError("PRECONDITION_REQUIRED", "Send If-Match with the ETag you read", {
+      errors: [{ field: "If-Match", message: "is required" }],
+    });
+  }
+  if (Number.isNaN(wanted)) {
+    throw new ApiError("VALIDATION_FAILED", 'If-Match must be an ETag such as "3"', {
+      errors: [{ field: "If-Match", message: 'must be an ETag such as "3"' }],
+    });
+  }
+  if (wanted !== current.item.version) throw staleError(current);
+  return wanted;
+}
+
+function staleError(current: ItemView) {
+  return new ApiError(
+    "VERSION_CONFLICT",
+    `The item is at version ${current.item.version}; reload it and apply your change again`,
+    {
+      headers: { ETag: etagOf(current.item.version) },
+      members: { current: itemView(current) },
+    },
+  );
+}
+
+/** Validates fields (and body) against the collection; throws 400 with every field error. */
+async function validated(
+  c: AppContext,
+  shape: CollectionShape,
+  input: Record<string, unknown>,
+  body: string,
+  mode: "create" | "update",
+  previous?: ContentItemRow,
+) {
+  for (const key of Object.keys(input)) {
+    if (SYSTEM_KEYS.has(key) || key === "body") {
+      throw new ApiError("VALIDATION_FAILED", "Some fields are not valid", {
+        errors: [
+          {
+            field: `fields.${key}`,
+            message:
+              key === "body"
+                ? "goes in `body`, not in `fields`"
+                : "is set by Lectern, not editable",
+          },
+        ],
+      });
+    }
+  }
+  if (!shape.hasBody && body !== "") {
+    throw new ApiError("VALIDATION_FAILED", "Some fields are not valid", {
+      errors: [{ field: "body", message: "this collection has no body" }],
+    });
+  }
+  const values = shape.hasBody ? { ...input, body } : input;
+  const uids = [...referencedUids(values)];
+  const targets = uids.length
+    ? await relationTargets(c.get("db"), tenantOf(c).tenant.id, siteOf(c).site.id, uids)
+    : new Map();
+  const relationExists = (ref: RelationRef) => {
+    const t = targets.get(ref.uid.toLowerCase());
+    if (!t || t.collection !== ref.collection) return false;
+    return !ref.filter || t.data[ref.filter.field] === ref.filter.value;
+  };
+  const prev = previous
+    ? shape.hasBody
+      ? { ...previous.data, body: previous.body }
+      : previous.data
+    : undefined;
+  const result = validateContent(shape.fields, values, { mode, relationExists, previous: prev });
+  if (!result.ok) {
+    throw new ApiError("VALIDATION_FAILED", "Some fields are not valid", {
+      errors: result.errors.map((e) => ({
+        field: e.field === "body" || e.field.startsWith("body.") ? e.field : `fields.${e.field}`,
+        message: e.message,
+      })),
+    });
+  }
+  const { body: validBody, ...data } = result.value as Record<string, unknown>;
+  return { data, body: shape.hasBody ? String(validBody ?? "") : "" };
+}
+
+function shapeOf(config: StarterConfig, item: { collection: string; filename: string }) {
+  const c = config.collections.find((x) => x.name === item.collection);
+  const shape = collectionShape(config, item.collection, c?.files ? item.filename : undefined);
+  if (!shape) {
+    throw new ApiError(
+      "CONFLICT",
+      `The site's starter no longer declares "${item.collection}"; this item cannot be edited`,
+    );
+  }
+  return shape;
+}
+
+async function filenameFree(
+  c: AppContext,
+  collection: string,
+  filename: string,
+  exceptId?: string,
+) {
+  const other = await getItemByFilename(
+    c.get("db"),
+    tenantOf(c).tenant.id,
+    siteOf(c).site.id,
+    collection,
+    filename,
+  );
+  return !other || other.id === exceptId;
+}
+
+const filenameTaken = () =>
+  new ApiError("ALREADY_EXISTS", "Another item in this collection has this filename", {
+    errors: [{ field: "filename", message: "is taken in this collection" }],
+  });
+
+type Snapshot = {
+  filename: string;
+  title: string;
+  body: string;
+  data: Record<string, unknown>;
+  deleted: boolean;
+};
+
+/**
+ * The statements of one save: the guarded update, its revision, the site's content version and
+ * the audit row. A concurrent writer that got there first makes the batch fail whole (412).
+ */
+async function save(
+  c: AppContext,
+  current: ItemView,
+  expected: number,
+  next: Snapshot,
+  action: "updated" | "deleted" | "restored" | "reverted",
+  revertedFrom: number | null = null,
+) {
+  const db = c.get("db");
+  const tenantId = tenantOf(c).tenant.id;
+  const siteId = siteOf(c).site.id;
+  const userId = principalOf(c).user.id;
+  const item = current.item;
+  try {
+    await db.batch([
+      updateItemAtVersion(db, tenantId, siteId, item.id, expected, {
+        filename: next.filename,
+        title: next.title,
+        body: next.body,
+        data: next.data,
+        resourcetype: resourcetypeOf(next.data),
+        deletedAt: next.deleted ? (item.deletedAt ?? new Date()) : null,
+        updatedBy: userId,
+      }),
+      expectChanged(db),
+      insertRevision(db, {
+        id: newId("rev"),
+        tenantId,
+        siteId,
+        itemId: item.id,
+        version: expected + 1,
+        action,
+        revertedFrom,
+        filename: next.filename,
+        title: next.title,
+        body: next.body,
+        data: next.data,
+        deleted: next.deleted,
+        createdBy: userId,
+      }),
+      bumpContentVersion(db, tenantId, siteId),
+      auditStatement(c, {
+        tenantId,
+        action: `content.${action}`,
+        targetType: "content",
+        targetId: item.uid,
+        data: {
+          siteId,
+          collection: item.collection,
+          filename: next.filename,
+          version: expected + 1,
+        },
+      }),
+    ]);
+  } catch (err) {
+    if (isGuardFailure(err)) throw staleError(await loadItem(c, item.uid));
+    throw err;
+  }
+  return loadItem(c, item.uid);
+}
+
+// ---- Handlers ----
+
+export const contentRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(list, async (c) => {
+    const result = await listItems(
+      c.get("db"),
+      tenantOf(c).tenant.id,
+      siteOf(c).site.id,
+      c.req.valid("query"),
+    );
+    return c.json({ items: result.items.map(summaryView), nextCursor: result.nextCursor }, 200);
+  })
+  .openapi(create, async (c) => {
+    writable(c);
+    const body = c.req.valid("json");
+    const config = await siteConfig(c);
+    const db = c.get("db");
+    const tenantId = tenantOf(c).tenant.id;
+    const siteId = siteOf(c).site.id;
+    const collection = config.collections.find((x) => x.name === body.collection);
+    if (!collection) {
+      throw new ApiError("VALIDATION_FAILED", "No such collection in the site's starter", {
+        errors: [{ field: "collection", message: "is not a collection of this site's starter" }],
+      });
+    }
+    let filename = body.filename;
+    if (collection.files) {
+      const names = fileEntryNames(config, collection.name);
+      if (!filename || !names.includes(filename)) {
+        throw new ApiError("VALIDATION_FAILED", "Name the file of this collection", {
+          errors: [{ field: "filename", message: `must be one of: ${names.join(", ")}` }],
+        });
+      }
+    }
+    const shape = collectionShape(config, collection.name, collection.files ? filename : undefined);
+    if (!shape) throw new Error("collection shape vanished");
+    const { data, body: markdown } = await validated(
+      c,
+      shape,
+      body.fields,
+      body.body ?? "",
+      "create",
+    );
+    const title = titleOf(data, shape.label);
+    if (filename === undefined) {
+      const base = slugify(title) || collection.name;
+      filename = await firstFreeSlug(
+        base,
+        async (f) => !(await filenameFree(c, collection.name, f)),
+      );
+    } else if (!(await filenameFree(c, collection.name, filename))) {
+      throw filenameTaken();
+    }
+    const uid = body.uid ?? crypto.randomUUID();
+    if (body.uid && (await uidExists(db, tenantId, siteId, uid))) {
+      throw new ApiError("ALREADY_EXISTS", "An item with this uid exists in this site", {
+        errors: [{ field: "uid", message: "is taken in this site" }],
+      });
+    }
+    const id = newId("itm");
+    const userId = principalOf(c).user.id;
+    const now = new Date();
+    await db.batch([
+      insertItem(db, {
+        id,
+        tenantId,
+        siteId,
+        uid,
+        collection: collection.name,
+        filename,
+        title,
+        resourcetype: resourcetypeOf(data),
+        body: markdown,
+        data,
+        extra: {},
+        version: 1,
+        createdBy: userId,
+        updatedBy: userId,
+        createdAt: now,
+        updatedAt: now,
+      }),
+      insertRevision(db, {
+        id: newId("rev"),
+        tenantId,
+        siteId,
+        itemId: id,
+        version: 1,
+        action: "created",
+        filename,
+        title,
+        body: markdown,
+        data,
+        createdBy: userId,
+        createdAt: now,
+      }),
+      bumpContentVersion(db, tenantId, siteId),
+      auditStatement(c, {
+        tenantId,
+        action: "content.created",
+        targetType: "content",
+        targetId: uid,
+        data: { siteId, collection: collection.name, filename },
+      }),
+    ]);
+    c.header("Location", `${new URL(c.req.url).pathname}/${uid}`);
+    return itemJson(c, await loadItem(c, uid), 201);
+  })
+  .openapi(get, async (c) => itemJson(c, await loadItem(c, c.req.valid("param").uid), 200))
+  .openapi(update, async (c) => {
+    writable(c);
+    const patch = c.req.valid("json");
+    const current = await loadItem(c, c.req.valid("param").uid);
+    const expected = checkIfMatch(c, current);
+    const item = current.item;
+    if (item.deletedAt !== null) {
+      throw new ApiError("CONFLICT", "The item is deleted; restore it before editing");
+    }
+    const config = await siteConfig(c);
+    const shape = shapeOf(config, item);
+    let filename = item.filename;
+    if (patch.filename !== undefined && patch.filename !== item.filename) {
+      if (shape.kind === "files") {
+        throw new ApiError("VALIDATION_FAILED", "A singleton's filename is fixed", {
+          errors: [{ field: "filename", message: "cannot change for this collection" }],
+        });
+      }
+      if (!(await filenameFree(c, item.collection, patch.filename, item.id))) throw filenameTaken();
+      filename = patch.filename;
+    }
+    const merged: Record<string, unknown> = { ...item.data };
+    for (const [k, v] of Object.entries(patch.fields ?? {})) {
+      if (v === null) delete merged[k];
+      else merged[k] = v;
+    }
+    const { data, body } = await validated(
+      c,
+      shape,
+      merged,
+      patch.body ?? item.body,
+      "update",
+      item,
+    );
+    const next = { filename, title: titleOf(data, shape.label), body, data, deleted: false };
+    return itemJson(c, await save(c, current, expected, next, "updated"), 200);
+  })
+  .openapi(remove, async (c) => {
+    writable(c);
+    const current = await loadItem(c, c.req.valid("param").uid);
+    const expected = checkIfMatch(c, current);
+    const i = current.item;
+    if (i.deletedAt !== null) throw new ApiError("CONFLICT", "The item is already deleted");
+    const next = {
+      filename: i.filename,
+      title: i.title,
+      body: i.body,
+      data: i.data,
+      deleted: true,
+    };
+    return itemJson(c, await save(c, current, expected, next, "deleted"), 200);
+  })
+  .openapi(restore, async (c) => {
+    writable(c);
+    const current = await loadItem(c, c.req.valid("param").uid);
+    const i = current.item;
+    if (i.deletedAt === null) throw new ApiError("CONFLICT", "The item is not deleted");
+    if (!(await filenameFree(c, i.collection, i.filename))) {
+      throw new ApiError(
+        "ALREADY_EXISTS",
+        `Another item now uses the filename "${i.filename}"; rename that one first`,
+        { errors: [{ field: "filename", message: "is taken in this collection" }] },
+      );
+    }
+    const next = {
+      filename: i.filename,
+      title: i.title,
+      body: i.body,
+      data: i.data,
+      deleted: false,
+    };
+    return itemJson(c, await save(c, current, i.version, next, "restored"), 200);
+  })
+  .openapi(revisions, async (c) => {
+    const current = await loadItem(c, c.req.valid("param").uid);
+    const result = await listRevisions(
+      c.get("db"),
+      tenantOf(c).tenant.id,
+      current.item.id,
+      c.req.valid("query"),
+    );
+    return c.json(
+      { items: result.items.map(revisionSummaryView), nextCursor: result.nextCursor },
+      200,
+    );
+  })
+  .openapi(getRev, async (c) => {
+    const { uid, version } = c.req.valid("param");
+    const current = await loadItem(c, uid);
+    const rev = await findRevision(c, current, version);
+    return c.json(revisionView(rev), 200);
+  })
+  .openapi(diff, async (c) => {
+    const current = await loadItem(c, c.req.valid("param").uid);
+    const { from, to } = c.req.valid("query");
+    const [a, b] = await Promise.all([
+      findRevision(c, current, from, "from"),
+      findRevision(c, current, to, "to"),
+    ]);
+    const fieldsOf = (r: RevisionView["revision"]) => ({
+      title: r.title,
+      filename: r.filename,
+      ...r.data,
+      ...(r.deleted ? { deleted: true } : {}),
+    });
+    return c.json(
+      {
+        from: revisionSummaryView({ ...a.revision, createdBy: a.createdBy }),
+        to: revisionSummaryView({ ...b.revision, createdBy: b.createdBy }),
+        fields: diffFields(fieldsOf(a.revision), fieldsOf(b.revision)),
+        body: diffLines(a.revision.body, b.revision.body),
+      },
+      200,
+    );
+  })
+  .openapi(revert, async (c) => {
+    writable(c);
+    const { uid, version } = c.req.valid("param");
+    const current = await loadItem(c, uid);
+    const expected = checkIfMatch(c, current);
+    const item = current.item;
+    if (item.deletedAt !== null) {
+      throw new ApiError("CONFLICT", "The item is deleted; restore it before going back");
+    }
+    const rev = (await findRevision(c, current, version)).revision;
+    const config = await siteConfig(c);
+    const shape = shapeOf(config, item);
+    if (
+      rev.filename !== item.filename &&
+      !(await filenameFree(c, item.collection, rev.filename, item.id))
+    ) {
+      throw filenameTaken();
+    }
+    // The old values must still be valid under the current starter and the current relations.
+    const { data, body } = await validated(c, shape, rev.data, rev.body, "update", item);
+    const next = {
+      filename: rev.filename,
+      title: titleOf(data, shape.label),
+      body,
+      data,
+      deleted: false,
+    };
+    return itemJson(c, await save(c, current, expected, next, "reverted", version), 200);
+  });
+
+async function findRevision(c: AppContext, current: ItemView, version: number, field = "version") {
+  const rev = await getRevision(c.get("db"), tenantOf(c).tenant.id, current.item.id, version);
+  if (!rev) {
+    throw new ApiError("NOT_FOUND", `The item has no revision ${version}`, {
+      errors: [{ field, message: `no revision ${version}` }],
+    });
+  }
+  return rev;
+}
+
+function revisionView(r: RevisionView) {
+  const rev = r.revision;
+  return {
+    ...revisionSummaryView({ ...rev, createdBy: r.createdBy }),
+    filename: rev.filename,
+    body: rev.body,
+    fields: rev.data,
+    deleted: rev.deleted,
+  };
+}
