@@ -16,6 +16,8 @@ const handleUi = createRequestHandler(
 const safe = new Set(["GET", "HEAD", "OPTIONS"]);
 
 const app = new Hono<{ Bindings: Env }>()
+  // Liveness for load balancers and the benchmark's baseline: no middleware, no bindings.
+  .get("/healthz", (c) => c.json({ ok: true }))
   .route("/", api)
   .all("/api/*", (c) =>
     problemResponse("NOT_FOUND", "No such endpoint", { instance: new URL(c.req.url).pathname }),
