@@ -2,6 +2,7 @@
 // revision, export and import routes. Runtime-neutral: zod only.
 import { z } from "zod";
 import { cursorQuery, isoDateTime } from "./common.ts";
+import { slug } from "./tenants.ts";
 
 /** A content item's stable id: a UUID, as OCW Studio uses (kept on import). */
 export const contentUid = z
@@ -180,7 +181,7 @@ export type ContentDiff = z.infer<typeof contentDiff>;
 
 export const importQuery = z.strictObject({
   title: z.string().trim().min(1).max(200).optional(),
-  slug: z.string().max(64).optional(),
+  slug: slug.optional(),
   starterId: z.string().min(1).max(64).default("course"),
 });
 
@@ -199,6 +200,8 @@ export const importReport = z
     /** Files in the archive that are not content (layouts, media…), skipped. */
     skipped: z.array(z.string()),
     errors: z.array(importIssue),
+    /** What the import left out without failing (e.g. menu entries pointing at no item). */
+    warnings: z.array(importIssue).optional(),
   })
   .meta({ id: "ImportReport" });
 export type ImportReport = z.infer<typeof importReport>;

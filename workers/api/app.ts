@@ -27,6 +27,8 @@ export const MAX_JSON_BODY_BYTES = 64 * 1024;
 /** Content items carry a markdown body of up to 200 KiB plus their fields. */
 export const MAX_CONTENT_BODY_BYTES = 512 * 1024;
 const CONTENT_PATH = /^\/api\/v1\/tenants\/[^/]+\/sites\/[^/]+\/content(\/|$)/;
+/** Archive uploads stream to R2 and enforce their own limit (MAX_IMPORT_BYTES). */
+const IMPORT_PATH = /^\/api\/v1\/tenants\/[^/]+\/sites\/import$/;
 
 const httpCodes: Record<number, ErrorCode> = {
   400: "MALFORMED_JSON",
@@ -63,9 +65,11 @@ export function createApi() {
     });
   const jsonLimit = limitTo(MAX_JSON_BODY_BYTES);
   const contentLimit = limitTo(MAX_CONTENT_BODY_BYTES);
-  app.use("*", (c, next) =>
-    CONTENT_PATH.test(new URL(c.req.url).pathname) ? contentLimit(c, next) : jsonLimit(c, next),
-  );
+  app.use("*", (c, next) => {
+    const path = new URL(c.req.url).pathname;
+    if (IMPORT_PATH.test(path)) return next();
+    return CONTENT_PATH.test(path) ? contentLimit(c, next) : jsonLimit(c, next);
+  });
   app.use("*", csrf);
   app.use("*", authenticate);
 

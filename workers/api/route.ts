@@ -5,7 +5,7 @@ import { createRoute, type RouteConfig } from "@hono/zod-openapi";
 import type { ZodType } from "zod";
 import { problem } from "#schemas/common";
 import type { Permission } from "#workers/domain/policy";
-import type { AppContext, TenantContext } from "./context.ts";
+import type { AppContext, SiteContext, TenantContext } from "./context.ts";
 import { ApiError } from "./errors.ts";
 import { authorize } from "./middleware/authorize.ts";
 
@@ -47,6 +47,13 @@ export function tenantOf(c: AppContext): TenantContext {
   const t = c.get("tenantContext");
   if (!t) throw new Error("tenantOf() used on a route that is not tenant-scoped");
   return t;
+}
+
+/** The site and effective site role that authorize() resolved for a site-scoped route. */
+export function siteOf(c: AppContext): SiteContext {
+  const s = c.get("siteContext");
+  if (!s) throw new Error("siteOf() used on a route that is not site-scoped");
+  return s;
 }
 
 export function principalOf(c: AppContext) {

@@ -33,7 +33,6 @@ import {
   updateItemAtVersion,
 } from "#workers/db/queries/content";
 import { expectChanged, isGuardFailure } from "#workers/db/queries/guards";
-import { getStarterVersionById } from "#workers/db/queries/starters";
 import { firstFreeSlug, slugify } from "#workers/domain/accounts";
 import { auditStatement } from "#workers/domain/audit";
 import {
@@ -52,7 +51,16 @@ import { type RelationRef, SYSTEM_KEYS, validateContent } from "#workers/domain/
 import { newId } from "#workers/domain/ids";
 import type { AppContext, AppEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
-import { defineRoute, iso, jsonBody, jsonResponse, principalOf, tenantOf } from "../route.ts";
+import {
+  defineRoute,
+  iso,
+  jsonBody,
+  jsonResponse,
+  principalOf,
+  siteOf,
+  tenantOf,
+} from "../route.ts";
+import { siteConfig } from "../site-config.ts";
 
 const siteParam = z.object({ tenantId: prefixedId("ten"), siteId: prefixedId("site") });
 const itemParam = siteParam.extend({ uid: contentUid });
@@ -184,30 +192,6 @@ const revert = defineRoute({
 });
 
 // ---- Helpers ----
-
-function siteOf(c: AppContext) {
-  const s = c.get("siteContext");
-  if (!s) throw new Error("siteOf() used on a route that is not site-scoped");
-  return s;
-}
-
-/** Starter versions never change once written, so their parsed config is cached per isolate. */
-const configCache = new Map<string, StarterConfig>();
-async function siteConfig(c: AppContext): Promise<StarterConfig> {
-  const { site } = siteOf(c);
-  const cached = configCache.get(site.starterVersionId);
-  if (cached) return cached;
-  const version = await getStarterVersionById(
-    c.get("db"),
-    tenantOf(c).tenant.id,
-    site.starterVersionId,
-  );
-  if (!version) throw new ApiError("NOT_FOUND", "The site's starter is missing");
-  const config = version.config as unknown as StarterConfig;
-  if (configCache.size > 200) configCache.clear();
-  configCache.set(site.starterVersionId, config);
-  return config;
-}
 
 function writable(c: AppContext) {
   if (siteOf(c).site.archivedAt !== null) {

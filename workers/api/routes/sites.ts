@@ -3,6 +3,7 @@ import { ok, prefixedId } from "#schemas/common";
 import type { TenantRole } from "#schemas/roles";
 import {
   addCollaboratorBody,
+  type CreateSiteBody,
   collaborator,
   createSiteBody,
   site,
@@ -11,6 +12,7 @@ import {
   updateCollaboratorBody,
   updateSiteBody,
 } from "#schemas/sites";
+import type { StarterConfig } from "#schemas/starter";
 import { isMember } from "#workers/db/queries/members";
 import {
   collaboratorRolesOf,
@@ -38,7 +40,15 @@ import { newId } from "#workers/domain/ids";
 import { effectiveSiteRole } from "#workers/domain/policy";
 import type { AppContext, AppEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
-import { defineRoute, iso, jsonBody, jsonResponse, principalOf, tenantOf } from "../route.ts";
+import {
+  defineRoute,
+  iso,
+  jsonBody,
+  jsonResponse,
+  principalOf,
+  siteOf,
+  tenantOf,
+} from "../route.ts";
 import { tenantParam } from "./tenants.ts";
 
 const siteParam = tenantParam.extend({ siteId: prefixedId("site") });
@@ -71,12 +81,6 @@ export function siteView(row: SiteViewRow, role: "admin" | "editor" | "viewer") 
     createdAt: iso(s.createdAt),
     updatedAt: iso(s.updatedAt),
   };
-}
-
-function siteOf(c: AppContext) {
-  const s = c.get("siteContext");
-  if (!s) throw new Error("siteOf() used on a route that is not site-scoped");
-  return s;
 }
 
 const seesAllSites = (role: TenantRole) => role === "owner" || role === "admin";
@@ -238,6 +242,100 @@ async function setArchived(c: AppContext, archived: boolean) {
   return reloadSite(c, s.id);
 }
 
+/** An active starter of the tenant by id or slug, and its current version. */
+export async function resolveStarter(c: AppContext, idOrSlug: string) {
+  const { tenant } = tenantOf(c);
+  const db = c.get("db");
+  await ensureBuiltInStarters(db, tenant.id);
+  const starter =
+    (await getStarter(db, tenant.id, idOrSlug)) ??
+    (await getStarterBySlug(db, tenant.id, idOrSlug));
+  if (starter?.status !== "active") {
+    throw new ApiError("VALIDATION_FAILED", "No active starter with this id or slug", {
+      errors: [{ field: "starterId", message: "is not an active starter of this tenant" }],
+    });
+  }
+  const version = await getStarterVersion(db, tenant.id, starter.id, starter.currentVersion);
+  if (!version) throw new ApiError("CONFLICT", "The starter has no current version");
+  return { starter, version, config: version.config as unknown as StarterConfig };
+}
+
+/**
+ * Checks a new site's settings and returns the statements that create it (the site, its
+ * admins, the audit row), for the caller's batch: creating a site and importing one share it.
+ */
+export async function planSite(
+  c: AppContext,
+  body: CreateSiteBody,
+  resolved?: Awaited<ReturnType<typeof resolveStarter>>,
+) {
+  const { tenant, role } = tenantOf(c);
+  const creator = principalOf(c).user.id;
+  const db = c.get("db");
+  const { starter, version } = resolved ?? (await resolveStarter(c, body.starterId));
+  const ownerUserId = body.ownerUserId ?? creator;
+  if (ownerUserId !== creator && !seesAllSites(role)) {
+    throw new ApiError("FORBIDDEN", "Only owners and admins may create a site for someone else", {
+      errors: [{ field: "ownerUserId", message: "must be yourself" }],
+    });
+  }
+  if (!(await isMember(db, tenant.id, ownerUserId))) {
+    throw new ApiError("VALIDATION_FAILED", "The owner must be a member of this tenant", {
+      errors: [{ field: "ownerUserId", message: "is not a member of this tenant" }],
+    });
+  }
+  if (body.slug && (await getSiteBySlug(db, tenant.id, body.slug))) {
+    throw new ApiError("ALREADY_EXISTS", "A site with this slug exists", {
+      errors: [{ field: "slug", message: "is taken" }],
+    });
+  }
+  const slug =
+    body.slug ??
+    (await firstFreeSlug(slugify(body.title), async (slug) =>
+      Boolean(await getSiteBySlug(db, tenant.id, slug)),
+    ));
+  const siteId = newId("site");
+  const now = new Date();
+  // The owner administers the site; an author who creates a site for themselves is its owner.
+  const admins = [...new Set([ownerUserId, ...(seesAllSites(role) ? [] : [creator])])];
+  const statements = [
+    insertSite(db, {
+      id: siteId,
+      tenantId: tenant.id,
+      slug,
+      title: body.title,
+      starterId: starter.id,
+      starterVersionId: version.id,
+      ownerUserId,
+      createdAt: now,
+      updatedAt: now,
+    }),
+    ...admins.map((userId) =>
+      insertCollaborator(db, {
+        id: newId("col"),
+        tenantId: tenant.id,
+        siteId,
+        userId,
+        role: "admin",
+      }),
+    ),
+    auditStatement(c, {
+      tenantId: tenant.id,
+      action: "site.created",
+      targetType: "site",
+      targetId: siteId,
+      data: { slug, title: body.title, starter: starter.slug, ownerUserId },
+    }),
+  ] as const;
+  return {
+    siteId,
+    slug,
+    starterVersionId: version.id,
+    config: version.config as unknown as StarterConfig,
+    statements,
+  };
+}
+
 export const siteRoutes = new OpenAPIHono<AppEnv>()
   .openapi(list, async (c) => {
     const { tenant, role } = tenantOf(c);
@@ -260,76 +358,10 @@ export const siteRoutes = new OpenAPIHono<AppEnv>()
     );
   })
   .openapi(create, async (c) => {
-    const { tenant, role } = tenantOf(c);
-    const creator = principalOf(c).user.id;
-    const body = c.req.valid("json");
+    const plan = await planSite(c, c.req.valid("json"));
     const db = c.get("db");
-    await ensureBuiltInStarters(db, tenant.id);
-    const starter =
-      (await getStarter(db, tenant.id, body.starterId)) ??
-      (await getStarterBySlug(db, tenant.id, body.starterId));
-    if (starter?.status !== "active") {
-      throw new ApiError("VALIDATION_FAILED", "No active starter with this id or slug", {
-        errors: [{ field: "starterId", message: "is not an active starter of this tenant" }],
-      });
-    }
-    const version = await getStarterVersion(db, tenant.id, starter.id, starter.currentVersion);
-    if (!version) throw new ApiError("CONFLICT", "The starter has no current version");
-    const ownerUserId = body.ownerUserId ?? creator;
-    if (ownerUserId !== creator && !seesAllSites(role)) {
-      throw new ApiError("FORBIDDEN", "Only owners and admins may create a site for someone else", {
-        errors: [{ field: "ownerUserId", message: "must be yourself" }],
-      });
-    }
-    if (!(await isMember(db, tenant.id, ownerUserId))) {
-      throw new ApiError("VALIDATION_FAILED", "The owner must be a member of this tenant", {
-        errors: [{ field: "ownerUserId", message: "is not a member of this tenant" }],
-      });
-    }
-    if (body.slug && (await getSiteBySlug(db, tenant.id, body.slug))) {
-      throw new ApiError("ALREADY_EXISTS", "A site with this slug exists", {
-        errors: [{ field: "slug", message: "is taken" }],
-      });
-    }
-    const slug =
-      body.slug ??
-      (await firstFreeSlug(slugify(body.title), async (slug) =>
-        Boolean(await getSiteBySlug(db, tenant.id, slug)),
-      ));
-    const siteId = newId("site");
-    const now = new Date();
-    // The owner administers the site; an author who creates a site for themselves is its owner.
-    const admins = [...new Set([ownerUserId, ...(seesAllSites(role) ? [] : [creator])])];
-    await db.batch([
-      insertSite(db, {
-        id: siteId,
-        tenantId: tenant.id,
-        slug,
-        title: body.title,
-        starterId: starter.id,
-        starterVersionId: version.id,
-        ownerUserId,
-        createdAt: now,
-        updatedAt: now,
-      }),
-      ...admins.map((userId) =>
-        insertCollaborator(db, {
-          id: newId("col"),
-          tenantId: tenant.id,
-          siteId,
-          userId,
-          role: "admin",
-        }),
-      ),
-      auditStatement(c, {
-        tenantId: tenant.id,
-        action: "site.created",
-        targetType: "site",
-        targetId: siteId,
-        data: { slug, title: body.title, starter: starter.slug, ownerUserId },
-      }),
-    ]);
-    const row = await getSiteView(db, tenant.id, siteId);
+    await db.batch(plan.statements);
+    const row = await getSiteView(db, tenantOf(c).tenant.id, plan.siteId);
     if (!row) throw new Error("site vanished after insert");
     return c.json(siteView(row, "admin"), 201);
   })
