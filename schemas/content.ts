@@ -202,6 +202,8 @@ export const importReport = z
     errors: z.array(importIssue),
     /** What the import left out without failing (e.g. menu entries pointing at no item). */
     warnings: z.array(importIssue).optional(),
+    /** Resource files found in the archive and stored with the site (R2 keys). */
+    media: z.array(z.object({ uid: z.string(), path: z.string(), key: z.string() })).optional(),
   })
   .meta({ id: "ImportReport" });
 export type ImportReport = z.infer<typeof importReport>;

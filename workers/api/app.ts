@@ -18,6 +18,8 @@ import { contentRoutes } from "./routes/content.ts";
 import { invitationRoutes } from "./routes/invitations.ts";
 import { memberRoutes } from "./routes/members.ts";
 import { operatorRoutes } from "./routes/operator.ts";
+import { siteExportRoutes } from "./routes/site-export.ts";
+import { siteImportRoutes } from "./routes/site-import.ts";
 import { siteRoutes } from "./routes/sites.ts";
 import { starterRoutes } from "./routes/starters.ts";
 import { tenantRoutes } from "./routes/tenants.ts";
@@ -129,7 +131,9 @@ export function createApi() {
     .route("/", auditRoutes)
     .route("/", starterRoutes)
     .route("/", siteRoutes)
-    .route("/", contentRoutes);
+    .route("/", contentRoutes)
+    .route("/", siteExportRoutes)
+    .route("/", siteImportRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

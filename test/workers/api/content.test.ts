@@ -200,6 +200,21 @@ describe("content items", () => {
       const problem = await expectProblem(res, 400, "VALIDATION_FAILED");
       expect(problem.errors?.[0]?.field).toBe("fields.course_image");
     }
+    // `parent_uid` is a system key in OCW, but the course starter declares it: it is a field.
+    const parent = await create(base, cookie, page("Unit 1"));
+    const child = await call(`${base}/content`, {
+      cookie,
+      body: page("Unit 1, part a", { parent_uid: parent.item.uid }),
+    });
+    expect(child.status, await child.clone().text()).toBe(201);
+    expect((await json(child)).fields.parent_uid).toBe(parent.item.uid);
+    const orphan = await call(`${base}/content`, {
+      cookie,
+      body: page("Lost", { parent_uid: image.item.uid }),
+    });
+    expect((await expectProblem(orphan, 400, "VALIDATION_FAILED")).errors?.[0]?.field).toBe(
+      "fields.parent_uid",
+    );
     // The singleton exists once; a second create of the same file is refused.
     const second = await call(`${base}/content`, { cookie, body: meta(image.item.uid) });
     await expectProblem(second, 409, "ALREADY_EXISTS");

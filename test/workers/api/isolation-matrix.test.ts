@@ -11,6 +11,7 @@ import { insertItem, insertRevision } from "#workers/db/queries/content";
 import { insertCollaborator, insertSite, updateSite } from "#workers/db/queries/sites";
 import { insertStarter, insertStarterVersion } from "#workers/db/queries/starters";
 import { insertTenant } from "#workers/db/queries/tenants";
+import { tarWriter } from "#workers/domain/archive/index";
 import { builtInStarterIds, ensureBuiltInStarters } from "#workers/domain/builtin-starters";
 import { newId } from "#workers/domain/ids";
 import {
@@ -436,6 +437,22 @@ async function sample(schema: JsonSchema, name: string, w: World, where: string)
   );
 }
 
+/** Non-JSON request bodies, by operation: a one-page course archive for the importer. */
+const rawBodies: Record<string, () => Promise<{ body: Uint8Array<ArrayBuffer>; type: string }>> = {
+  "POST /tenants/{tenantId}/sites/import": async () => {
+    const page = `---\ncontent_type: page\ntitle: Matrix\nuid: ${crypto.randomUUID()}\n---\nHello\n`;
+    const tar = tarWriter(
+      (async function* () {
+        yield { path: "course/content/pages/matrix.md", content: new TextEncoder().encode(page) };
+      })(),
+    ).pipeThrough(new CompressionStream("gzip"));
+    return {
+      body: new Uint8Array(await new Response(tar).arrayBuffer()),
+      type: "application/gzip",
+    };
+  },
+};
+
 /** State an operation needs before it can succeed (e.g. only an archived site can be restored). */
 const preconditions: Record<string, (w: World) => Promise<void>> = {
   "POST /tenants/{tenantId}/sites/{siteId}/restore": async (w) => {
@@ -472,6 +489,13 @@ async function buildRequest(op: Op, w: World) {
     query[p.name] = String(await sample(p.schema ?? {}, p.name, w, `${op.key} ?${p.name}`));
   }
   let body: unknown;
+  const raw = rawBodies[op.key];
+  if (raw) {
+    const { body: bytes, type } = await raw();
+    headers["content-type"] = type;
+    headers["content-length"] = String(bytes.byteLength);
+    return { path, query, body: undefined, rawBody: bytes, headers };
+  }
   if (op.op.requestBody) {
     const override = bodyOverrides[op.key];
     const schema = op.op.requestBody.content?.["application/json"]?.schema;
@@ -479,7 +503,7 @@ async function buildRequest(op: Op, w: World) {
     else if (schema) body = await sample(schema, "", w, `${op.key} body`);
     else throw new Error(`${op.key} has a request body that is not JSON; teach the matrix`);
   }
-  return { path, query, body, headers };
+  return { path, query, body, rawBody: undefined, headers };
 }
 
 // ---- The tests ----
@@ -534,6 +558,7 @@ describe.each(operations)("$key", (op) => {
       method: op.method.toUpperCase(),
       query: req.query,
       ...(req.body !== undefined ? { body: req.body } : {}),
+      ...(req.rawBody !== undefined ? { rawBody: req.rawBody } : {}),
       ...(w.caller.cookie ? { cookie: w.caller.cookie } : {}),
       ...(w.caller.token ? { token: w.caller.token } : {}),
       headers: { ...req.headers, "cf-connecting-ip": nextIp() },

@@ -296,8 +296,11 @@ async function validated(
   mode: "create" | "update",
   previous?: ContentItemRow,
 ) {
+  const declared = new Set(shape.fields.map((f) => f.name));
   for (const key of Object.keys(input)) {
-    if (SYSTEM_KEYS.has(key) || key === "body") {
+    // System keys are Lectern's, unless the starter declares them as fields (the course
+    // starter's `parent_uid`).
+    if ((SYSTEM_KEYS.has(key) && !declared.has(key)) || key === "body") {
       throw new ApiError("VALIDATION_FAILED", "Some fields are not valid", {
         errors: [
           {
