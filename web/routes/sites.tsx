@@ -7,6 +7,7 @@ import {
   TextField,
   useClientValidation,
 } from "../components/form-fields.tsx";
+import { ImportCourse } from "../components/import-course.tsx";
 import { errorTitle, RouteError } from "../components/route-error.tsx";
 import { StatusMessage } from "../components/status-message.tsx";
 import { formatDateTime, pageTitle, publishLabel, siteRoleLabels } from "../lib/format.ts";
@@ -239,6 +240,7 @@ export default function Sites({ loaderData, actionData }: Route.ComponentProps) 
           </Form>
         </section>
       ) : null}
+      {can.createSites ? <ImportCourse tenantId={tenant.id} /> : null}
     </>
   );
 }
