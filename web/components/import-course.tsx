@@ -113,7 +113,7 @@ export function ImportCourse({ tenantId }: { tenantId: string }) {
           />
         </div>
         <div className="field">
-          <label htmlFor={`${id}-title-input`}>Title</label>
+          <label htmlFor={`${id}-title-input`}>Imported site title</label>
           <p className="field-hint" id={`${id}-title-hint`}>
             Optional; the course title by default.
           </p>
@@ -126,7 +126,7 @@ export function ImportCourse({ tenantId }: { tenantId: string }) {
           />
         </div>
         <div className="field">
-          <label htmlFor={`${id}-slug`}>Slug</label>
+          <label htmlFor={`${id}-slug`}>Imported site slug</label>
           <input
             id={`${id}-slug`}
             name="slug"

@@ -118,9 +118,14 @@ export default function Site({ loaderData, actionData }: Route.ComponentProps) {
         </h2>
         <p className="muted">
           What {starter.name} (version {starter.version}, the one this site was made with) says this
-          site holds. Editing the content arrives in a later release.
+          site holds.
         </p>
         <CollectionList collections={starter.collections} />
+        <p className="panel-footer">
+          <Link to={`${base}/sites/${site.id}/content`} className="button primary">
+            {siteCan.edit ? "Edit content" : "Read content"}
+          </Link>
+        </p>
       </section>
 
       {siteCan.settings ? (
