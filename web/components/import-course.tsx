@@ -3,7 +3,7 @@
 // shows the import report: what was imported, which media files were missing, or every reason
 // the archive was refused.
 import { useId, useState } from "react";
-import { Link } from "react-router";
+import { Link, useRevalidator } from "react-router";
 import type { ImportReport } from "#schemas/content";
 import { useHydrated } from "../lib/use-hydrated.ts";
 
@@ -38,6 +38,7 @@ export function ImportCourse({ tenantId }: { tenantId: string }) {
   const hydrated = useHydrated();
   const id = useId();
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const revalidator = useRevalidator();
   const busy = outcome?.kind === "uploading" || outcome?.kind === "processing";
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
@@ -76,6 +77,8 @@ export function ImportCourse({ tenantId }: { tenantId: string }) {
           title: body.site.title,
           report: body.report,
         });
+        // The new site joins the list above.
+        void revalidator.revalidate();
       } else {
         const fieldMessage = body?.errors?.[0]
           ? `${body.errors[0].field} ${body.errors[0].message}`
@@ -216,7 +219,9 @@ function ImportDone({
       ) : null}
       {report.warnings?.length ? (
         <details>
-          <summary>{report.warnings.length} notes</summary>
+          <summary>
+            {report.warnings.length} {report.warnings.length === 1 ? "note" : "notes"}
+          </summary>
           <ul>
             {report.warnings.map((w) => (
               <li key={`${w.path}#${w.message}`}>
