@@ -292,7 +292,7 @@ export function planOcwImport(
     return { ok: false, report };
   }
 
-  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
   const candidates: Candidate[] = [];
   for (const { file, rel } of textFiles) {
     const c = readCandidate(config, file, rel, decoder, singletonAt, folderOf, fail);

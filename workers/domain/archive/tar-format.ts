@@ -38,7 +38,7 @@ export type TarHeader = {
   linkname: string;
 };
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 const encoder = new TextEncoder();
 
 export function isZeroBlock(block: Uint8Array): boolean {

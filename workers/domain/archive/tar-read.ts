@@ -47,7 +47,7 @@ const MAX_TRAILING_BYTES = 1024 * 1024;
 const STREAM_CHUNK_BYTES = 64 * 1024;
 const RAW_CHUNK_BYTES = 64 * 1024;
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 export async function* readTar(
   stream: ReadableStream<Uint8Array>,
