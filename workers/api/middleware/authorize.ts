@@ -1,6 +1,6 @@
 // Applies the permission a route declares (see route.ts), using the one policy module.
 import { createMiddleware } from "hono/factory";
-import { getSiteWithCollaboratorRole } from "#workers/db/queries/sites";
+import { getSiteAccess } from "#workers/db/queries/sites";
 import { getMembershipOfUser } from "#workers/db/queries/tenants";
 import {
   effectiveSiteRole,
@@ -33,12 +33,17 @@ export function authorize(permission: Permission) {
     const notFound = new ApiError("NOT_FOUND", "No such tenant");
     if (!tenantId) throw notFound;
     if (principal.token && principal.token.tenantId !== tenantId) throw notFound;
-    const membership = await getMembershipOfUser(c.get("db"), tenantId, principal.user.id);
-    if (!membership) throw notFound;
+    // Site-scoped routes read membership and site in one query; tenant-scoped ones need less.
+    const siteId = scope === "site" ? c.req.param("siteId") : undefined;
+    const db = c.get("db");
+    const access = siteId
+      ? await getSiteAccess(db, tenantId, siteId, principal.user.id)
+      : await getMembershipOfUser(db, tenantId, principal.user.id);
+    if (!access) throw notFound;
     const role = principal.token
-      ? weakerTenantRole(principal.token.role, membership.role)
-      : membership.role;
-    c.set("tenantContext", { tenant: membership.tenant, role });
+      ? weakerTenantRole(principal.token.role, access.role)
+      : access.role;
+    c.set("tenantContext", { tenant: access.tenant, role });
     if (scope === "tenant") {
       if (!tenantRoleAllows(role, permission as TenantPermission)) {
         throw new ApiError("FORBIDDEN", `Your role (${role}) does not allow ${permission}`);
@@ -46,13 +51,11 @@ export function authorize(permission: Permission) {
       return next();
     }
     // Site scope: a site the caller cannot see does not exist, as far as they know.
-    const siteId = c.req.param("siteId");
-    const found = siteId
-      ? await getSiteWithCollaboratorRole(c.get("db"), tenantId, siteId, principal.user.id)
-      : undefined;
-    const siteRole = found ? effectiveSiteRole(role, found.collaboratorRole) : null;
-    if (!found || !siteRole) throw new ApiError("NOT_FOUND", "No such site");
-    c.set("siteContext", { site: found.site, role: siteRole });
+    const site = "site" in access ? access.site : null;
+    const siteRole =
+      site && "site" in access ? effectiveSiteRole(role, access.collaboratorRole) : null;
+    if (!site || !siteRole) throw new ApiError("NOT_FOUND", "No such site");
+    c.set("siteContext", { site, role: siteRole });
     if (!siteRoleAllows(siteRole, permission as SitePermission)) {
       throw new ApiError("FORBIDDEN", `Your site role (${siteRole}) does not allow ${permission}`);
     }

@@ -15,7 +15,15 @@ import {
 import type { SiteRole } from "#schemas/roles";
 import type { SiteListQuery } from "#schemas/sites";
 import type { Db } from "../client.ts";
-import { siteCollaborators, sites, starters, starterVersions, users } from "../schema.ts";
+import {
+  memberships,
+  siteCollaborators,
+  sites,
+  starters,
+  starterVersions,
+  tenants,
+  users,
+} from "../schema.ts";
 import { decodeKeyCursor, encodeKeyCursor } from "./pagination.ts";
 
 const siteColumns = {
@@ -24,24 +32,6 @@ const siteColumns = {
   starterName: starters.name,
   starterVersion: starterVersions.version,
 };
-
-export async function getSiteWithCollaboratorRole(
-  db: Db,
-  tenantId: string,
-  siteId: string,
-  userId: string,
-) {
-  const rows = await db
-    .select({ site: sites, collaboratorRole: siteCollaborators.role })
-    .from(sites)
-    .leftJoin(
-      siteCollaborators,
-      and(eq(siteCollaborators.siteId, sites.id), eq(siteCollaborators.userId, userId)),
-    )
-    .where(and(eq(sites.tenantId, tenantId), eq(sites.id, siteId)))
-    .limit(1);
-  return rows[0];
-}
 
 export async function getSiteView(db: Db, tenantId: string, siteId: string) {
   const rows = await db
@@ -227,4 +217,29 @@ export function deleteCollaboratorsOfUser(db: Db, tenantId: string, userId: stri
   return db
     .delete(siteCollaborators)
     .where(and(eq(siteCollaborators.tenantId, tenantId), eq(siteCollaborators.userId, userId)));
+}
+
+/**
+ * Everything a site-scoped request's authorization needs in one query: the caller's membership
+ * of the tenant (with the tenant), and the site with the caller's collaborator role. `site` is
+ * null when the tenant has no such site; no row at all when the caller is not a member.
+ */
+export async function getSiteAccess(db: Db, tenantId: string, siteId: string, userId: string) {
+  const rows = await db
+    .select({
+      tenant: tenants,
+      role: memberships.role,
+      site: sites,
+      collaboratorRole: siteCollaborators.role,
+    })
+    .from(memberships)
+    .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+    .leftJoin(sites, and(eq(sites.tenantId, memberships.tenantId), eq(sites.id, siteId)))
+    .leftJoin(
+      siteCollaborators,
+      and(eq(siteCollaborators.siteId, sites.id), eq(siteCollaborators.userId, userId)),
+    )
+    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, userId)))
+    .limit(1);
+  return rows[0];
 }
