@@ -14,6 +14,7 @@ import {
 } from "../../factories.ts";
 import ociTarGzB64 from "../../fixtures/archives/ocw-ci-test-course.tar.gz.b64?raw";
 import ociZipB64 from "../../fixtures/archives/ocw-ci-test-course.zip.b64?raw";
+import { buildZip, deflateBomb } from "../../support/archive-builders.ts";
 
 const fromB64 = (b64: string) =>
   Uint8Array.from(atob(b64.replace(/\s+/g, "")), (ch) => ch.charCodeAt(0));
@@ -182,6 +183,19 @@ describe("import an OCW course and export it again", () => {
     // Paths escaping the root.
     const escaping = await makeTarGz([["../evil.md", "x"]]);
     await expectProblem(await importArchive(t, escaping), 422, "UNPROCESSABLE");
+    // A zip bomb: 1 MB that inflates to 1 GB (declared honestly, then lying about its size).
+    for (const declaredSize of [undefined, 10]) {
+      const bomb = await buildZip([
+        {
+          name: "course/content/pages/bomb.md",
+          method: "deflate",
+          compressed: deflateBomb(4_000_000),
+          ...(declaredSize ? { declaredSize } : {}),
+        },
+      ]);
+      const refused = await expectProblem(await importArchive(t, bomb), 422, "UNPROCESSABLE");
+      expect(refused.detail).toMatch(/ratio|large|declared|bomb|limit/i);
+    }
     // No Content-Length.
     const noLength = await call(`/tenants/${t.tenant.id}/sites/import`, {
       cookie: t.roles.admin.cookie,
