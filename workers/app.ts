@@ -7,6 +7,7 @@ import { createApiClient } from "../web/lib/api.server.ts";
 import { api } from "./api/app.ts";
 import { problemResponse } from "./api/errors.ts";
 import { config } from "./env.ts";
+import { LOCAL_S3_BASE, localS3 } from "./local/s3.ts";
 
 const handleUi = createRequestHandler(
   () => import("virtual:react-router/server-build"),
@@ -18,6 +19,9 @@ const safe = new Set(["GET", "HEAD", "OPTIONS"]);
 const app = new Hono<{ Bindings: Env }>()
   // Liveness for load balancers and the benchmark's baseline: no middleware, no bindings.
   .get("/healthz", (c) => c.json({ ok: true }))
+  // Local mode only (R2's S3 API for the builder); otherwise it passes the request on, so the
+  // path answers like any unknown one. Before the API, whose middleware matches every path.
+  .route(LOCAL_S3_BASE, localS3)
   .route("/", api)
   .all("/api/*", (c) =>
     problemResponse("NOT_FOUND", "No such endpoint", { instance: new URL(c.req.url).pathname }),
