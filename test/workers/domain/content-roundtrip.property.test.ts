@@ -17,32 +17,7 @@ import {
   planOcwImport,
   splitFrontMatter,
 } from "#workers/domain/ocw-import";
-import { parseStarterYaml } from "#workers/domain/starters";
-import ocwStudioYaml from "../../../../shared/fixtures/ocw/ocw-course-v2/ocw-studio.yaml?raw";
-import courseYaml from "../../../workers/domain/builtin-starters/course.yaml?raw";
-
-const FIXTURE_ROOT = "../../../../shared/fixtures/ocw/ocw-ci-test-course/";
-const fixture = import.meta.glob<string>(
-  "../../../../shared/fixtures/ocw/ocw-ci-test-course/**/*",
-  {
-    query: "?raw",
-    import: "default",
-    eager: true,
-  },
-);
-const encode = (text: string) => new TextEncoder().encode(text);
-const archive: ImportFile[] = Object.entries(fixture).map(([path, text]) => ({
-  path: path.replace(/^.*\/fixtures\/ocw\//, ""),
-  bytes: encode(text),
-}));
-
-function starter(yaml: string): StarterConfig {
-  const parsed = parseStarterYaml(yaml);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  return parsed.config;
-}
-const ocw = starter(ocwStudioYaml);
-const course = starter(courseYaml);
+import { archive, course, FIXTURE_ROOT, fixture, ocw } from "./ocw-fixture.ts";
 
 const site: ExportSite = {
   uid: "554fc3fa-2f4b-4a94-87f4-19e51ae36920",

@@ -3,38 +3,13 @@ import type { StarterConfig } from "#schemas/starter";
 import { MAX_MARKDOWN_BYTES } from "#workers/domain/content-validation";
 import type { StoredItem } from "#workers/domain/hugo-export";
 import {
-  type ImportFile,
   MAX_FRONT_MATTER_BYTES,
   MAX_IMPORT_ITEMS,
   nameUuid,
   planOcwImport,
   splitFrontMatter,
 } from "#workers/domain/ocw-import";
-import { parseStarterYaml } from "#workers/domain/starters";
-import ocwStudioYaml from "../../../../shared/fixtures/ocw/ocw-course-v2/ocw-studio.yaml?raw";
-import courseYaml from "../../../workers/domain/builtin-starters/course.yaml?raw";
-
-const fixture = import.meta.glob<string>(
-  "../../../../shared/fixtures/ocw/ocw-ci-test-course/**/*",
-  {
-    query: "?raw",
-    import: "default",
-    eager: true,
-  },
-);
-const encode = (text: string) => new TextEncoder().encode(text);
-const archive: ImportFile[] = Object.entries(fixture).map(([path, text]) => ({
-  path: path.replace(/^.*\/fixtures\/ocw\//, ""),
-  bytes: encode(text),
-}));
-
-function starter(yaml: string): StarterConfig {
-  const parsed = parseStarterYaml(yaml);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  return parsed.config;
-}
-const ocw = starter(ocwStudioYaml);
-const course = starter(courseYaml);
+import { archive, course, encode, fixture, ocw } from "./ocw-fixture.ts";
 
 function imported(config: StarterConfig, files = archive, opts = {}) {
   const plan = planOcwImport(config, files, opts);

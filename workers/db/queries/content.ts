@@ -20,6 +20,7 @@ import type { ContentListQuery } from "#schemas/content";
 import type { Db } from "../client.ts";
 import { contentItems, contentRevisions, sites, users } from "../schema.ts";
 import { decodeKeyCursor, encodeKeyCursor } from "./pagination.ts";
+import { contains } from "./search.ts";
 
 export type ContentItemRow = typeof contentItems.$inferSelect;
 export type NewContentItem = typeof contentItems.$inferInsert;
@@ -33,12 +34,6 @@ const userRef = (u: typeof createdByUser | typeof updatedByUser) => ({
   name: u.name,
   email: u.email,
 });
-
-function likePattern(q: string) {
-  return `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-}
-const like = (col: SQL | typeof contentItems.title, q: string) =>
-  sql`${col} LIKE ${likePattern(q)} ESCAPE '\\'`;
 
 /** One item by uid (deleted ones too), with who created and last changed it. */
 export async function getItem(db: Db, tenantId: string, siteId: string, uid: string) {
@@ -150,9 +145,9 @@ export async function listItems(db: Db, tenantId: string, siteId: string, q: Con
       : q.deleted === "only"
         ? isNotNull(contentItems.deletedAt)
         : undefined,
-    q.q ? or(like(contentItems.title, q.q), like(sql`${contentItems.filename}`, q.q)) : undefined,
+    q.q ? or(contains(contentItems.title, q.q), contains(contentItems.filename, q.q)) : undefined,
     q.text
-      ? or(like(sql`${contentItems.body}`, q.text), like(sql`${contentItems.data}`, q.text))
+      ? or(contains(contentItems.body, q.text), contains(contentItems.data, q.text))
       : undefined,
   ];
   if (after) {

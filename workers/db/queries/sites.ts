@@ -25,6 +25,7 @@ import {
   users,
 } from "../schema.ts";
 import { decodeKeyCursor, encodeKeyCursor } from "./pagination.ts";
+import { contains } from "./search.ts";
 
 const siteColumns = {
   site: sites,
@@ -48,10 +49,6 @@ export async function getSiteBySlug(db: Db, tenantId: string, slug: string) {
   return db.query.sites.findFirst({
     where: and(eq(sites.tenantId, tenantId), eq(sites.slug, slug)),
   });
-}
-
-function likePattern(q: string) {
-  return `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 }
 
 /**
@@ -95,12 +92,7 @@ export async function listSites(
                 ),
             )
           : undefined,
-        q.q
-          ? or(
-              sql`${sites.title} LIKE ${likePattern(q.q)} ESCAPE '\\'`,
-              sql`${sites.slug} LIKE ${likePattern(q.q)} ESCAPE '\\'`,
-            )
-          : undefined,
+        q.q ? or(contains(sites.title, q.q), contains(sites.slug, q.q)) : undefined,
         q.starter ? or(eq(starters.id, q.starter), eq(starters.slug, q.starter)) : undefined,
         q.published === "live" ? isNotNull(sites.livePublishedVersion) : undefined,
         q.published === "preview" ? isNotNull(sites.previewPublishedVersion) : undefined,
