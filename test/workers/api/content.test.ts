@@ -467,6 +467,11 @@ describe("content items", () => {
     ]);
     expect(await q({ text: "newton" })).toEqual(["Problem set"]);
     expect(await q({ q: "100%_" })).toEqual([]);
+    // Longer than D1's 50-byte LIKE pattern limit: still a plain substring search.
+    expect(await q({ q: "x".repeat(120) })).toEqual([]);
+    expect(
+      await q({ text: `uses {{< resource_link x >}} and newton`.padEnd(60, " ").trim() }),
+    ).toEqual(["Problem set"]);
     // Paging by title, two at a time, visits everything once.
     const seen: string[] = [];
     let cursor: string | null = null;

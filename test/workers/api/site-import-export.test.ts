@@ -248,6 +248,52 @@ describe("import an OCW course and export it again", () => {
     expect(byUid.get(absent)).toBe(true);
   });
 
+  it("imports a large course in a few statements: 1,500 pages, every one with its revision", async () => {
+    const t = await createTenant();
+    const pages: [string, string][] = [];
+    const uids: string[] = [];
+    for (let i = 0; i < 1500; i++) {
+      const uid = crypto.randomUUID();
+      uids.push(uid);
+      const body = `Page ${i} ${"lorem ipsum dolor sit amet ".repeat(40)}\n`;
+      pages.push([
+        `big/content/pages/page-${i}.md`,
+        `---\ncontent_type: page\ntitle: Page ${i}\nuid: ${uid}\n---\n${body}`,
+      ]);
+    }
+    const res = await importArchive(t, await makeTarGz(pages), { title: "Big course" });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const { site, report } = await json(res);
+    expect(report.byCollection.page).toBe(1500);
+    expect(
+      await countRows("SELECT count(*) AS n FROM content_items WHERE site_id = ?", site.id),
+    ).toBe(1500);
+    expect(
+      await countRows(
+        "SELECT count(*) AS n FROM content_revisions WHERE site_id = ? AND action = 'imported' AND version = 1",
+        site.id,
+      ),
+    ).toBe(1500);
+    const last = await json(
+      await call(`/tenants/${t.tenant.id}/sites/${site.id}/content/${uids[1499]}`, {
+        cookie: t.roles.admin.cookie,
+      }),
+    );
+    expect(last).toMatchObject({
+      title: "Page 1499",
+      filename: "page-1499",
+      version: 1,
+      fields: { title: "Page 1499" },
+    });
+    expect(last.body).toMatch(/^Page 1499 lorem/);
+    const revs = await json(
+      await call(`/tenants/${t.tenant.id}/sites/${site.id}/content/${uids[1499]}/revisions/1`, {
+        cookie: t.roles.admin.cookie,
+      }),
+    );
+    expect(revs).toMatchObject({ action: "imported", body: last.body, fields: last.fields });
+  });
+
   it("members without sites:create cannot import", async () => {
     const t = await createTenant();
     const res = await call(`/tenants/${t.tenant.id}/sites/import`, {

@@ -5,7 +5,7 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { type ImportReport, importQuery, importReport } from "#schemas/content";
 import { site } from "#schemas/sites";
-import { insertItem, insertRevision } from "#workers/db/queries/content";
+import { bulkInsertImported, rawBatch } from "#workers/db/queries/content";
 import { getSiteView } from "#workers/db/queries/sites";
 import {
   ArchiveError,
@@ -235,43 +235,19 @@ export const siteImportRoutes = new OpenAPIHono<AppEnv>().openapi(importRoute, a
     const userId = principalOf(c).user.id;
     const now = new Date();
     const stored = await storeMedia(c, stagingKey, size, plannedSite.siteId, plan.media);
-    const statements = plan.items.flatMap((item) => {
-      const id = newId("itm");
-      const base = { tenantId: tenant.id, siteId: plannedSite.siteId, filename: item.filename };
-      return [
-        insertItem(db, {
-          id,
-          ...base,
-          uid: item.uid,
-          collection: item.collection,
-          title: item.title,
-          resourcetype: resourcetypeOf(item.data),
-          body: item.body,
-          data: item.data,
-          extra: item.extra,
-          fileMissing: item.fileMissing,
-          version: 1,
-          createdBy: userId,
-          updatedBy: userId,
-          createdAt: now,
-          updatedAt: now,
-        }),
-        insertRevision(db, {
-          id: newId("rev"),
-          ...base,
-          itemId: id,
-          version: 1,
-          action: "imported",
-          title: item.title,
-          body: item.body,
-          data: item.data,
-          createdBy: userId,
-          createdAt: now,
-        }),
-      ];
-    });
+    const statements = bulkInsertImported(
+      tenant.id,
+      plannedSite.siteId,
+      userId,
+      now,
+      plan.items.map((item) => ({
+        ...item,
+        id: newId("itm"),
+        resourcetype: resourcetypeOf(item.data),
+      })),
+    );
     try {
-      await db.batch([
+      await rawBatch(c.env.DB, [
         ...plannedSite.statements,
         ...statements,
         auditStatement(c, {

@@ -317,3 +317,111 @@ export async function itemsByUid(db: Db, tenantId: string, siteId: string, uids:
       ),
     );
 }
+
+/** A statement for the raw D1 binding (see `rawBatch`). */
+export type RawStatement = { sql: string; params: unknown[] };
+
+/**
+ * Runs drizzle queries and raw statements as one D1 batch (one transaction). Drizzle's own
+ * batch cannot take raw SQL with bound parameters, which the bulk inserts need.
+ */
+export async function rawBatch(
+  d1: D1Database,
+  statements: ({ toSQL(): { sql: string; params: unknown[] } } | RawStatement)[],
+) {
+  return d1.batch(
+    statements.map((s) => {
+      const { sql: text, params } = "toSQL" in s ? s.toSQL() : s;
+      return d1.prepare(text).bind(...params);
+    }),
+  );
+}
+
+/** Bytes of JSON per bulk statement: D1 caps a bound string at 1,000,000 bytes. */
+const BULK_CHUNK_BYTES = 900_000;
+
+export type BulkItem = {
+  id: string;
+  uid: string;
+  collection: string;
+  filename: string;
+  title: string;
+  resourcetype: string | null;
+  body: string;
+  data: Record<string, unknown>;
+  extra: Record<string, unknown>;
+  fileMissing: boolean;
+};
+
+/** Splits rows into JSON arrays of at most BULK_CHUNK_BYTES (a row alone may be larger). */
+function jsonChunks(rows: unknown[]): string[] {
+  const chunks: string[] = [];
+  let current: string[] = [];
+  let size = 2;
+  for (const row of rows) {
+    const text = JSON.stringify(row);
+    const bytes = new TextEncoder().encode(text).byteLength + 1;
+    if (current.length > 0 && size + bytes > BULK_CHUNK_BYTES) {
+      chunks.push(`[${current.join(",")}]`);
+      current = [];
+      size = 2;
+    }
+    current.push(text);
+    size += bytes;
+  }
+  if (current.length > 0) chunks.push(`[${current.join(",")}]`);
+  return chunks;
+}
+
+/**
+ * Statements that insert many new items with their first revision (an import), a few hundred
+ * rows per statement through `json_each`: D1 counts every statement of a batch against a
+ * Worker invocation's query limit, so one INSERT per row would cap an import at a few hundred
+ * items. Each item's `data`/`extra` travel as JSON text and are stored as they are.
+ */
+export function bulkInsertImported(
+  tenantId: string,
+  siteId: string,
+  userId: string,
+  at: Date,
+  items: BulkItem[],
+) {
+  const rows = items.map((i) => ({
+    id: i.id,
+    uid: i.uid,
+    collection: i.collection,
+    filename: i.filename,
+    title: i.title,
+    resourcetype: i.resourcetype,
+    body: i.body,
+    data: JSON.stringify(i.data),
+    extra: JSON.stringify(i.extra),
+    fileMissing: i.fileMissing ? 1 : 0,
+  }));
+  const ms = at.getTime();
+  const statements: RawStatement[] = [];
+  for (const chunk of jsonChunks(rows)) {
+    statements.push(
+      {
+        sql: `INSERT INTO content_items (id, tenant_id, site_id, uid, collection, filename,
+        title, resourcetype, body, data, extra, file_missing, version, created_by, updated_by,
+        created_at, updated_at)
+        SELECT value->>'id', ?1, ?2, value->>'uid', value->>'collection',
+          value->>'filename', value->>'title', value->>'resourcetype', value->>'body',
+          value->>'data', value->>'extra', value->>'fileMissing', 1, ?3, ?3, ?4, ?4
+        FROM json_each(?5)`,
+        params: [tenantId, siteId, userId, ms, chunk],
+      },
+      {
+        sql: `INSERT INTO content_revisions (id, tenant_id, site_id, item_id, version, action,
+        filename, title, body, data, deleted, created_by, created_at)
+        SELECT 'rev_' || substr(value->>'id', 5), ?1, ?2, value->>'id', 1,
+          'imported', value->>'filename', value->>'title', value->>'body', value->>'data', 0,
+          ?3, ?4
+        FROM json_each(?5)`,
+        params: [tenantId, siteId, userId, ms, chunk],
+      },
+    );
+  }
+  return statements;
+}

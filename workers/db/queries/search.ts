@@ -1,12 +1,10 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 
-/** `%q%` with LIKE's wildcards in the user's text escaped, so "100%_" means just that. */
-function likePattern(q: string) {
-  return `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-}
-
-/** Case-insensitive (ASCII) substring match of a column or expression against user text. */
+/**
+ * Case-insensitive (ASCII, like LIKE) substring match of a column against user text. `instr`
+ * rather than LIKE: D1 refuses LIKE patterns over 50 bytes, and the text needs no escaping.
+ */
 export function contains(col: SQLiteColumn | SQL, q: string): SQL {
-  return sql`${col} LIKE ${likePattern(q)} ESCAPE '\\'`;
+  return sql`instr(lower(${col}), lower(${q})) > 0`;
 }
