@@ -1,13 +1,16 @@
-// The builder service: today only a health endpoint. Build and media jobs (Hugo builds,
-// Pagefind, uploads to R2, ffmpeg) arrive with the Publishing issue; until then this process
-// exists so that `npm start`, the Dockerfile and deployments have their final shape.
+// The builder service: signed build jobs from the Worker (jobs.ts) and a health endpoint.
+// This file is the process around it: settings from the environment, listening, signals.
 //
-//   BUILDER_PORT=8788 node --import tsx builder/src/server.ts
+//   BUILDER_PORT=8788 BUILDER_JOB_SECRET=… node --import tsx builder/src/server.ts
 //
-// GET /healthz → { ok: true, hugo: "0.111.3" | null } (null: Hugo is not installed).
+// BUILDER_JOB_SECRET (comma-separated during a rotation, the newest first), BUILDER_CONCURRENCY
+// (default 2) and BUILDER_SHUTDOWN_GRACE_MS (default 60000). Without a secret the intake is off
+// (local runs that send no jobs); in production that is a configuration error.
+//
+// GET /healthz → { ok: true, hugo: "0.111.3" | null, queued, running } (hugo null: not installed).
 import { execFile } from "node:child_process";
-import { createServer } from "node:http";
 import { promisify } from "node:util";
+import { builderSettingsFromEnv, createBuilderServer } from "./jobs.ts";
 
 const run = promisify(execFile);
 
@@ -27,31 +30,55 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(2);
 }
 
+let settings: ReturnType<typeof builderSettingsFromEnv>;
+try {
+  settings = builderSettingsFromEnv(process.env);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
+if (settings.secrets.length === 0) {
+  if (process.env.NODE_ENV === "production") {
+    console.error("builder: BUILDER_JOB_SECRET is required in production");
+    process.exit(2);
+  }
+  console.log("builder: BUILDER_JOB_SECRET is not set; taking no jobs");
+}
+
 const hugo = await hugoVersion();
 
-const server = createServer((req, res) => {
-  const path = new URL(req.url ?? "/", "http://builder").pathname;
-  if (path === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
-    res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
-    res.end(JSON.stringify({ ok: true, hugo }));
-    return;
-  }
-  res.writeHead(404, { "content-type": "application/problem+json" });
-  res.end(JSON.stringify({ type: "about:blank", title: "Not found", status: 404 }));
+const builder = createBuilderServer({
+  ...settings,
+  health: { hugo },
+  // The site build pipeline (export → Hugo → Pagefind → R2 → activate) arrives with the rest
+  // of Publishing; until then a job fails at once, with a callback that says why.
+  runJob: async () => {
+    throw new Error("this builder cannot build sites yet");
+  },
 });
 
-server.listen(port, () => {
-  const where = server.address();
-  const shown = typeof where === "object" && where ? where.port : port;
-  console.log(`builder: listening on :${shown} (hugo ${hugo ?? "not installed"})`);
-});
+const shown = await builder.listen(port);
+console.log(
+  `builder: listening on :${shown} (hugo ${hugo ?? "not installed"}, ` +
+    `${settings.concurrency} at once)`,
+);
 
-// Containers are stopped with SIGTERM: finish what is in flight, then exit; never hang.
+// Containers are stopped with SIGTERM: stop taking jobs, let running ones finish within the
+// grace period, fail the rest with a callback, then exit; never hang.
 function shutdown(signal: string) {
   console.log(`builder: ${signal}, shutting down`);
-  server.close(() => process.exit(0));
-  server.closeIdleConnections();
-  setTimeout(() => process.exit(0), 10_000).unref();
+  // Callbacks may still be retrying after the grace period; give them a bounded while more.
+  setTimeout(() => {
+    console.error("builder: callbacks still undelivered at the shutdown limit; exiting");
+    process.exit(1);
+  }, settings.shutdownGraceMs + 30_000).unref();
+  builder.shutdown().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(`builder: shutdown failed: ${(error as Error)?.stack ?? String(error)}`);
+      process.exit(1);
+    },
+  );
 }
 process.once("SIGTERM", () => shutdown("SIGTERM"));
 process.once("SIGINT", () => shutdown("SIGINT"));

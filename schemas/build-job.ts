@@ -1,0 +1,66 @@
+// A build job, as the site's SitePublisher Durable Object sends it to the builder (POST /jobs,
+// signed with workers/domain/job-signing.ts), and the status the builder reports back to the
+// job's callback URL (signed the same way).
+//
+// Decisions:
+// - The job carries everything the builder needs and nothing it could look up wrongly: the
+//   export to build (a URL and a short-lived token for it), where the site will be served
+//   (`baseUrl`, which Hugo needs), the deploy id the upload is recorded under and where to
+//   report. The builder never reads D1.
+// - `jobId` is chosen by the Durable Object and is the idempotency key: the same job sent twice
+//   (a retry after a lost response) runs once. It appears in a URL path (GET /jobs/{id}), so it
+//   is limited to URL-safe characters.
+// - Terminal states ("succeeded", "failed") are sent exactly once per job, by the builder's job
+//   queue, never by the build itself; "accepted" is what a queued job reads as.
+import { z } from "zod";
+import { isoDateTime, prefixedId } from "./common.ts";
+import { deployId } from "./deploy.ts";
+
+export const buildJobId = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_-]+$/, { message: "must be letters, digits, _ or -" });
+export type BuildJobId = z.infer<typeof buildJobId>;
+
+const httpUrl = z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).max(2048);
+
+export const buildTarget = z.enum(["preview", "live"]);
+export type BuildTarget = z.infer<typeof buildTarget>;
+
+export const buildJob = z.strictObject({
+  jobId: buildJobId,
+  kind: z.literal("site-build"),
+  tenantId: prefixedId("ten"),
+  siteId: prefixedId("site"),
+  target: buildTarget,
+  /** The content version being built; the deploy records it. */
+  contentVersion: z.number().int().min(0),
+  deployId,
+  /** The site's Hugo content tree (tar.gz), fetched with `exportToken` as a bearer token. */
+  exportUrl: httpUrl,
+  exportToken: z.string().min(1).max(4096),
+  /** Where the built site will be served; Hugo's baseURL. */
+  baseUrl: httpUrl,
+  /** Where status reports go (POST, signed). */
+  callbackUrl: httpUrl,
+  /** After this the Durable Object has given up on the job: do not start it. */
+  deadline: isoDateTime,
+});
+export type BuildJob = z.infer<typeof buildJob>;
+
+export const buildJobState = z.enum(["accepted", "building", "uploading", "succeeded", "failed"]);
+export type BuildJobState = z.infer<typeof buildJobState>;
+
+/** The callback body, and what GET /jobs/{id} answers. */
+export const buildJobStatus = z.strictObject({
+  jobId: buildJobId,
+  state: buildJobState,
+  /** Fraction done, 0 to 1, when the builder can tell. */
+  progress: z.number().min(0).max(1).optional(),
+  /** One line for people ("building online version", the reason of a failure). */
+  message: z.string().max(2000).optional(),
+  /** The tail of the build's log (Hugo's output), bounded. */
+  log: z.string().max(65_536).optional(),
+});
+export type BuildJobStatus = z.infer<typeof buildJobStatus>;
