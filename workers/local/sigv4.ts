@@ -68,7 +68,8 @@ export async function signingKey(
   region: string,
   service: string,
 ): Promise<ArrayBuffer> {
-  const kDate = await hmacSha256(encoder.encode(`AWS4${secretAccessKey}`), date);
+  // Copied into a fresh ArrayBuffer: under Node's types encode() may be backed by a shared one.
+  const kDate = await hmacSha256(new Uint8Array(encoder.encode(`AWS4${secretAccessKey}`)), date);
   const kRegion = await hmacSha256(kDate, region);
   const kService = await hmacSha256(kRegion, service);
   return hmacSha256(kService, "aws4_request");
