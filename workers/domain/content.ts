@@ -1,7 +1,7 @@
 // Content items against their starter: which fields a collection has, where an item's title
 // and body come from, the uids it references, and diffs between revisions. Runtime-neutral.
 import type { StarterConfig, StarterField } from "#schemas/starter";
-import { collectionFields } from "./content-validation.ts";
+import { collectionFields, deepEqual } from "./content-validation.ts";
 
 export type CollectionShape = {
   kind: "folder" | "files";
@@ -75,10 +75,6 @@ export type FieldChange = {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
-function sameValue(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 /**
  * Changes between two field maps, by dotted path. Objects are compared key by key; arrays of
  * scalars and of objects are reported whole (a list changed), which reads better than
@@ -100,7 +96,7 @@ export function diffFields(
     if (!has0) out.push({ path, kind: "added", after: b });
     else if (!has1) out.push({ path, kind: "removed", before: a });
     else if (isObject(a) && isObject(b)) out.push(...diffFields(a, b, path));
-    else if (!sameValue(a, b)) out.push({ path, kind: "changed", before: a, after: b });
+    else if (!deepEqual(a, b)) out.push({ path, kind: "changed", before: a, after: b });
   }
   return out;
 }

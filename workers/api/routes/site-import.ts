@@ -9,11 +9,14 @@ import { bulkInsertImported, rawBatch } from "#workers/db/queries/content";
 import { getSiteView } from "#workers/db/queries/sites";
 import {
   ArchiveError,
+  type ArchiveKind,
   DEFAULT_IMPORT_LIMITS,
   openZip,
   r2Source,
   readTar,
+  SNIFF_BYTES,
   sniffArchive,
+  type ZipEntry,
 } from "#workers/domain/archive/index";
 import { auditStatement } from "#workers/domain/audit";
 import { resourcetypeOf } from "#workers/domain/content";
@@ -102,44 +105,68 @@ async function stage(c: AppContext, key: string): Promise<number> {
   return length;
 }
 
+/** The staged upload as an archive: sniffed once; a zip's central directory read once. */
+type Staged = { key: string; kind: ArchiveKind; zipEntries: ZipEntry[] | null };
+type Entry = {
+  path: string;
+  size: number;
+  bytes(): Promise<Uint8Array>;
+  stream(): ReadableStream<Uint8Array>;
+};
+
+async function openStaged(c: AppContext, key: string, size: number): Promise<Staged> {
+  const head = await c.env.MEDIA.get(key, { range: { offset: 0, length: SNIFF_BYTES } });
+  const kind = sniffArchive(new Uint8Array(head ? await head.arrayBuffer() : new ArrayBuffer(0)));
+  if (!kind) {
+    throw new ArchiveError("not_archive", "The upload is not a zip, tar.gz or tar archive");
+  }
+  const zipEntries =
+    kind === "zip"
+      ? (await openZip(r2Source(c.env.MEDIA, key, size), DEFAULT_IMPORT_LIMITS)).entries
+      : null;
+  return { key, kind, zipEntries };
+}
+
+/** Visits every entry in order: a zip's by random access, a tar's by streaming the object. */
+async function eachEntry(c: AppContext, staged: Staged, visit: (e: Entry) => Promise<void>) {
+  if (staged.zipEntries) {
+    for (const entry of staged.zipEntries) await visit(entry);
+    return;
+  }
+  const object = await c.env.MEDIA.get(staged.key);
+  if (!object) throw new Error("staged import vanished");
+  for await (const entry of readTar(object.body, {
+    gzip: staged.kind === "tar.gz",
+    limits: DEFAULT_IMPORT_LIMITS,
+  })) {
+    await visit(entry);
+  }
+}
+
 type Scan = { files: ImportFile[]; media: Set<string> };
 
 /** Reads the archive's content files into memory and notes the paths of everything else. */
-async function scan(c: AppContext, key: string, size: number): Promise<Scan> {
-  const head = await c.env.MEDIA.get(key, { range: { offset: 0, length: 512 } });
-  const kind = sniffArchive(new Uint8Array(head ? await head.arrayBuffer() : new ArrayBuffer(0)));
-  if (!kind)
-    throw new ArchiveError("not_archive", "The upload is not a zip, tar.gz or tar archive");
+async function scan(c: AppContext, staged: Staged): Promise<Scan> {
   const files: ImportFile[] = [];
   const media = new Set<string>();
   let total = 0;
-  const take = async (path: string, entrySize: number, bytes: () => Promise<Uint8Array>) => {
-    if (!CONTENT_FILE.test(path)) {
-      media.add(path);
+  await eachEntry(c, staged, async (entry) => {
+    if (!CONTENT_FILE.test(entry.path)) {
+      media.add(entry.path);
       return;
     }
-    if (entrySize > MAX_CONTENT_FILE_BYTES) {
-      throw new ArchiveError("too_large", `${path} is larger than ${MAX_CONTENT_FILE_BYTES} bytes`);
+    if (entry.size > MAX_CONTENT_FILE_BYTES) {
+      throw new ArchiveError(
+        "too_large",
+        `${entry.path} is larger than ${MAX_CONTENT_FILE_BYTES} bytes`,
+      );
     }
-    total += entrySize;
+    total += entry.size;
     if (total > MAX_CONTENT_TOTAL_BYTES) {
       throw new ArchiveError("too_large", "The content files add up to more than 64 MiB");
     }
-    files.push({ path, bytes: await bytes() });
-  };
-  if (kind === "zip") {
-    const zip = await openZip(r2Source(c.env.MEDIA, key, size), DEFAULT_IMPORT_LIMITS);
-    for (const entry of zip.entries) await take(entry.path, entry.size, () => entry.bytes());
-  } else {
-    const object = await c.env.MEDIA.get(key);
-    if (!object) throw new Error("staged import vanished");
-    for await (const entry of readTar(object.body, {
-      gzip: kind === "tar.gz",
-      limits: DEFAULT_IMPORT_LIMITS,
-    })) {
-      await take(entry.path, entry.size, () => entry.bytes());
-    }
-  }
+    files.push({ path: entry.path, bytes: await entry.bytes() });
+  });
   return { files, media };
 }
 
@@ -151,8 +178,7 @@ export function importedMediaKey(tenantId: string, siteId: string, uid: string, 
 /** Copies the resources' files from the staged archive into MEDIA, streaming each. */
 async function storeMedia(
   c: AppContext,
-  stagingKey: string,
-  size: number,
+  staged: Staged,
   siteId: string,
   media: { uid: string; archivePath: string }[],
 ) {
@@ -161,32 +187,18 @@ async function storeMedia(
   const wanted = new Map<string, string[]>();
   for (const m of media) wanted.set(m.archivePath, [...(wanted.get(m.archivePath) ?? []), m.uid]);
   const stored: { uid: string; path: string; key: string }[] = [];
-  const put = async (path: string, entrySize: number, stream: () => ReadableStream<Uint8Array>) => {
-    for (const uid of wanted.get(path) ?? []) {
-      const key = importedMediaKey(tenantId, siteId, uid, path);
-      const fixed = new FixedLengthStream(entrySize);
-      await Promise.all([stream().pipeTo(fixed.writable), c.env.MEDIA.put(key, fixed.readable)]);
-      stored.push({ uid, path, key });
-    }
-  };
   try {
-    const head = await c.env.MEDIA.get(stagingKey, { range: { offset: 0, length: 512 } });
-    const kind = sniffArchive(new Uint8Array(head ? await head.arrayBuffer() : new ArrayBuffer(0)));
-    if (kind === "zip") {
-      const zip = await openZip(r2Source(c.env.MEDIA, stagingKey, size), DEFAULT_IMPORT_LIMITS);
-      for (const entry of zip.entries) {
-        if (wanted.has(entry.path)) await put(entry.path, entry.size, () => entry.stream());
+    await eachEntry(c, staged, async (entry) => {
+      for (const uid of wanted.get(entry.path) ?? []) {
+        const key = importedMediaKey(tenantId, siteId, uid, entry.path);
+        const fixed = new FixedLengthStream(entry.size);
+        await Promise.all([
+          entry.stream().pipeTo(fixed.writable),
+          c.env.MEDIA.put(key, fixed.readable),
+        ]);
+        stored.push({ uid, path: entry.path, key });
       }
-    } else {
-      const object = await c.env.MEDIA.get(stagingKey);
-      if (!object) throw new Error("staged import vanished");
-      for await (const entry of readTar(object.body, {
-        gzip: kind === "tar.gz",
-        limits: DEFAULT_IMPORT_LIMITS,
-      })) {
-        if (wanted.has(entry.path)) await put(entry.path, entry.size, () => entry.stream());
-      }
-    }
+    });
   } catch (err) {
     await c.env.MEDIA.delete(stored.map((m) => m.key));
     throw err;
@@ -200,9 +212,11 @@ export const siteImportRoutes = new OpenAPIHono<AppEnv>().openapi(importRoute, a
   const stagingKey = `imports/${tenant.id}/${newId("imp")}`;
   try {
     const size = await stage(c, stagingKey);
+    let staged: Staged;
     let scanned: Scan;
     try {
-      scanned = await scan(c, stagingKey, size);
+      staged = await openStaged(c, stagingKey, size);
+      scanned = await scan(c, staged);
     } catch (err) {
       if (err instanceof ArchiveError) {
         throw rejected(err.message, {
@@ -234,7 +248,7 @@ export const siteImportRoutes = new OpenAPIHono<AppEnv>().openapi(importRoute, a
     const db = c.get("db");
     const userId = principalOf(c).user.id;
     const now = new Date();
-    const stored = await storeMedia(c, stagingKey, size, plannedSite.siteId, plan.media);
+    const stored = await storeMedia(c, staged, plannedSite.siteId, plan.media);
     const statements = bulkInsertImported(
       tenant.id,
       plannedSite.siteId,

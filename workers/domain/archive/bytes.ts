@@ -70,8 +70,8 @@ export class ByteReader {
     return this.take(Math.min(max, this.chunk.length));
   }
 
-  /** Skips `n` bytes; returns how many there were. */
-  async skip(n: number): Promise<number> {
+  /** Reads and throws away `n` bytes (padding, unread entries); returns how many there were. */
+  async discard(n: number): Promise<number> {
     let skipped = 0;
     while (skipped < n) {
       const piece = await this.readSome(n - skipped);

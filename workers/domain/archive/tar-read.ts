@@ -67,12 +67,12 @@ export async function* readTar(
       throw new ArchiveError("too_large", `${what} ${after()} is ${formatBytes(size)}`);
     }
     const data = await reader.readExactly(size, what);
-    if ((await reader.skip(padding(size))) < padding(size)) throw truncated(what);
+    if ((await reader.discard(padding(size))) < padding(size)) throw truncated(what);
     return data;
   };
   const skipData = async (size: number, what: string, path?: string) => {
     const n = size + padding(size);
-    if ((await reader.skip(n)) < n) throw truncated(what, path);
+    if ((await reader.discard(n)) < n) throw truncated(what, path);
   };
 
   try {
@@ -134,7 +134,7 @@ export async function* readTar(
       yield entry;
       await entry.finish();
     }
-    const trailing = await reader.skip(MAX_TRAILING_BYTES + 1);
+    const trailing = await reader.discard(MAX_TRAILING_BYTES + 1);
     if (trailing > MAX_TRAILING_BYTES) {
       throw new ArchiveError(
         "corrupt",
@@ -273,7 +273,7 @@ class StreamedEntry implements TarEntry {
     await this.busy;
     const n = this.left + padding(this.size);
     this.left = 0;
-    if ((await this.reader.skip(n)) < n) {
+    if ((await this.reader.discard(n)) < n) {
       throw new ArchiveError(
         "corrupt",
         `archive ends in the middle of entry ${quote(this.path)} (truncated?)`,

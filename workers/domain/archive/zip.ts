@@ -126,7 +126,7 @@ async function* entryChunks(
     if (LOCAL_HEADER_BYTES + nameLength + extraLength + m.compressedSize > m.end - m.localOffset) {
       throw corrupt("runs into the next entry");
     }
-    if ((await reader.skip(extraLength)) < extraLength) throw corrupt("is truncated");
+    if ((await reader.discard(extraLength)) < extraLength) throw corrupt("is truncated");
 
     let left = m.compressedSize;
     const compressed = async () => {
