@@ -44,6 +44,19 @@ export const buildJob = z.strictObject({
   baseUrl: httpUrl,
   /** Where status reports go (POST, signed). */
   callbackUrl: httpUrl,
+  /**
+   * Where the builder asks for its upload to go live (POST, signed, body `activateBody` of
+   * schemas/publish.ts) before purging the cache; answered 409 when the job was superseded.
+   */
+  activateUrl: httpUrl,
+  /** Cache tags to purge after activation (Cloudflare purge API, by tag). */
+  purgeTags: z.array(z.string().min(1).max(1024)).max(30),
+  /**
+   * Also build the offline copy (relative URLs, a zip) after the online publish, upload it to
+   * R2 SITES under `offline/<siteId>/<deployId>.zip` and POST `offlineBody` here (signed).
+   * Never delays the online publish or its "succeeded" report.
+   */
+  offlineUrl: httpUrl.optional(),
   /** After this the Durable Object has given up on the job: do not start it. */
   deadline: isoDateTime,
 });

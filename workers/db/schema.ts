@@ -252,6 +252,12 @@ export const sites = sqliteTable(
     contentVersion: integer("content_version").notNull().default(0),
     previewPublishedVersion: integer("preview_published_version"),
     livePublishedVersion: integer("live_published_version"),
+    /**
+     * The deploy each target serves (publishing/rollback switch it in one write; null = not
+     * published there). Delivery reads these, cached, never per request.
+     */
+    previewDeployId: text("preview_deploy_id"),
+    liveDeployId: text("live_deploy_id"),
     archivedAt: integer("archived_at", { mode: "timestamp_ms" }),
     ...timestamps,
   },
@@ -354,4 +360,126 @@ export const contentRevisions = sqliteTable(
     createdAt: timestamps.createdAt,
   },
   (t) => [uniqueIndex("content_revisions_item_version_uq").on(t.itemId, t.version)],
+);
+
+// ---- Publishing (issue 4; docs/decisions/009-publishing.md) ----
+
+export const deployStates = [
+  "queued",
+  "building",
+  "uploading",
+  "activating",
+  "succeeded",
+  "failed",
+  "cancelled",
+] as const;
+
+/**
+ * One build of a site for a target, from request to result. A succeeded row has a manifest in
+ * R2 SITES (`deploys/<id>.json`) and can be made current (publish, rollback) by pointing the
+ * site's target at it. Requests that arrive while a build of the same target is queued join it.
+ */
+export const deploys = sqliteTable(
+  "deploys",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    target: text("target", { enum: ["preview", "live"] }).notNull(),
+    state: text("state", { enum: deployStates }).notNull().default("queued"),
+    /** The content version exported for the build (set when the build starts). */
+    contentVersion: integer("content_version"),
+    requestedBy: text("requested_by").references(() => users.id, { onDelete: "set null" }),
+    /** How many requests this build answers (coalescing). */
+    requests: integer("requests").notNull().default(1),
+    rebuildId: text("rebuild_id"),
+    attempt: integer("attempt").notNull().default(0),
+    /** Progress of the current state, 0–1. */
+    progress: integer("progress_permille"),
+    message: text("message"),
+    /** Tail of the build log (Hugo's output), bounded. */
+    log: text("log"),
+    files: integer("files"),
+    blobsUploaded: integer("blobs_uploaded"),
+    bytesUploaded: integer("bytes_uploaded"),
+    /** R2 SITES key of the offline copy (zip), once built. */
+    offlineKey: text("offline_key"),
+    offlineBytes: integer("offline_bytes"),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    activatedAt: integer("activated_at", { mode: "timestamp_ms" }),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+    /** Milliseconds spent per phase: queue, build, upload, activate, purge. */
+    timings: text("timings", { mode: "json" }).$type<Record<string, number>>(),
+    ...timestamps,
+  },
+  (t) => [
+    index("deploys_site_created_idx").on(t.siteId, t.createdAt),
+    index("deploys_tenant_requester_idx").on(t.tenantId, t.requestedBy, t.finishedAt),
+    index("deploys_rebuild_idx").on(t.rebuildId, t.state),
+  ],
+);
+
+/** Scheduled live publishes and unpublishes, run by the site's SitePublisher alarm. */
+export const publishSchedules = sqliteTable(
+  "publish_schedules",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    action: text("action", { enum: ["publish", "unpublish"] }).notNull(),
+    runAt: integer("run_at", { mode: "timestamp_ms" }).notNull(),
+    state: text("state", { enum: ["pending", "done", "failed", "cancelled"] })
+      .notNull()
+      .default("pending"),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    deployId: text("deploy_id"),
+    message: text("message"),
+    ...timestamps,
+  },
+  (t) => [index("publish_schedules_site_state_run_idx").on(t.siteId, t.state, t.runAt)],
+);
+
+/** A mass rebuild of every published site of a tenant (or of all tenants: tenant_id null). */
+export const rebuilds = sqliteTable(
+  "rebuilds",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").references(() => tenants.id, { onDelete: "cascade" }),
+    state: text("state", { enum: ["running", "cancelled", "finished"] })
+      .notNull()
+      .default("running"),
+    /** Builds enqueued so far (grows while the fan-out pages through sites). */
+    total: integer("total").notNull().default(0),
+    /** The fan-out has enqueued every site. */
+    enqueued: integer("enqueued", { mode: "boolean" }).notNull().default(false),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+    ...timestamps,
+  },
+  (t) => [index("rebuilds_tenant_created_idx").on(t.tenantId, t.createdAt)],
+);
+
+/** Custom hostnames a tenant admin maps to a site's live deploy. */
+export const siteDomains = sqliteTable(
+  "site_domains",
+  {
+    hostname: text("hostname").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    ...timestamps,
+  },
+  (t) => [index("site_domains_site_idx").on(t.siteId)],
 );

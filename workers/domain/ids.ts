@@ -18,7 +18,10 @@ export type IdPrefix =
   | "itm"
   | "rev"
   | "imp"
-  | "req";
+  | "req"
+  | "dep"
+  | "psch"
+  | "rbd";
 
 function encodeTime(ms: number): string {
   let out = "";

@@ -24,6 +24,10 @@ export const permissions = {
   "starters:manage": "tenant",
   "keys:manage": "tenant",
   "webhooks:manage": "tenant",
+  /** Map custom hostnames to sites. */
+  "domains:manage": "tenant",
+  /** Start and cancel a mass rebuild of the tenant's published sites. */
+  "sites:rebuild": "tenant",
   // Site-scoped permissions (path carries {tenantId} and {siteId}).
   "site:read": "site",
   "site:edit": "site",
@@ -53,6 +57,8 @@ const tenantGrants: Record<TenantRole, ReadonlySet<TenantPermission>> = {
     "starters:manage",
     "keys:manage",
     "webhooks:manage",
+    "domains:manage",
+    "sites:rebuild",
   ]),
   admin: new Set<TenantPermission>([
     "tenant:read",
@@ -67,6 +73,8 @@ const tenantGrants: Record<TenantRole, ReadonlySet<TenantPermission>> = {
     "starters:manage",
     "keys:manage",
     "webhooks:manage",
+    "domains:manage",
+    "sites:rebuild",
   ]),
   author: new Set<TenantPermission>(["tenant:read", "members:read", "tokens:own", "sites:create"]),
   member: new Set<TenantPermission>(["tenant:read", "tokens:own"]),

@@ -12,6 +12,17 @@ export interface RandomAccessSource {
   stream?(offset: number, length: number): ReadableStream<Uint8Array>;
 }
 
+/**
+ * What `r2Source` needs of a bucket: ranged GETs. R2's binding has it; the type is spelled out so
+ * this module stays runtime-neutral (the builder's tests read zips with it in Node).
+ */
+export interface RangedBucket {
+  get(
+    key: string,
+    options: { range: { offset: number; length: number } },
+  ): Promise<{ body: ReadableStream; arrayBuffer(): Promise<ArrayBuffer> } | null>;
+}
+
 /** Chunk size for sources without `stream`. */
 const READ_CHUNK_BYTES = 1024 * 1024;
 
@@ -26,7 +37,7 @@ export function bytesSource(bytes: Uint8Array): RandomAccessSource {
  * Range GETs on one R2 object. `size` comes from the caller's `head()`/`put()`; each entry is
  * one request, so an import with many entries spreads over several invocations anyway.
  */
-export function r2Source(bucket: R2Bucket, key: string, size: number): RandomAccessSource {
+export function r2Source(bucket: RangedBucket, key: string, size: number): RandomAccessSource {
   const get = async (offset: number, length: number) => {
     const object = await bucket.get(key, { range: { offset, length } });
     // Not the archive's fault, so not an ArchiveError.
