@@ -8,6 +8,8 @@
 //   keys have no business in a build.
 // - Hugo runs in its own process group, so a timeout stops whatever it started too: SIGTERM to
 //   the group, then SIGKILL if it is still there after a grace period.
+// - An abort (the builder shutting down) stops Hugo the same way as a timeout and is a failed
+//   result too, so the caller's clean-up runs at once rather than after Hugo would have ended.
 // - A failed build is a result, not an exception: the caller reports Hugo's own words (`log`,
 //   stdout and stderr interleaved as they arrived, the last 256 KiB) to the author.
 // - No file of an earlier build may survive into a deploy. `--cleanDestinationDir` is meant to
@@ -28,6 +30,8 @@ export type RunHugoOptions = {
   env?: Record<string, string>;
   /** Between SIGTERM and SIGKILL on timeout. */
   killGraceMs?: number;
+  /** Stops Hugo like the time limit does (the result says `aborted`). */
+  signal?: AbortSignal;
 };
 
 export type HugoResult = {
@@ -35,6 +39,8 @@ export type HugoResult = {
   /** Exit code; null when Hugo was killed or could not be started. */
   code: number | null;
   timedOut: boolean;
+  /** Stopped through `signal`. */
+  aborted: boolean;
   log: string;
   durationMs: number;
 };
@@ -52,6 +58,7 @@ export async function runHugo(options: RunHugoOptions): Promise<HugoResult> {
     hugoBin = process.env.HUGO_BIN ?? "hugo",
     env = {},
     killGraceMs = DEFAULT_KILL_GRACE_MS,
+    signal,
   } = options;
   const args = [
     "--source",
@@ -65,6 +72,16 @@ export async function runHugo(options: RunHugoOptions): Promise<HugoResult> {
   ];
   const started = performance.now();
   const log = new LogTail(MAX_LOG_BYTES);
+  if (signal?.aborted) {
+    return {
+      ok: false,
+      code: null,
+      timedOut: false,
+      aborted: true,
+      log: "not started: aborted\n",
+      durationMs: 0,
+    };
+  }
   try {
     await rm(destination, { recursive: true, force: true });
   } catch (error) {
@@ -72,6 +89,7 @@ export async function runHugo(options: RunHugoOptions): Promise<HugoResult> {
       ok: false,
       code: null,
       timedOut: false,
+      aborted: false,
       log: `could not empty ${destination}: ${(error as Error).message}\n`,
       durationMs: Math.round(performance.now() - started),
     };
@@ -79,19 +97,23 @@ export async function runHugo(options: RunHugoOptions): Promise<HugoResult> {
 
   return new Promise<HugoResult>((resolve) => {
     let timedOut = false;
+    let aborted = false;
     let settled = false;
     let timeout: NodeJS.Timeout | undefined;
     let killTimer: NodeJS.Timeout | undefined;
+    let onAbort = () => {};
     const finish = (code: number | null, extra?: string) => {
       if (settled) return;
       settled = true;
       clearTimeout(timeout);
       clearTimeout(killTimer);
+      signal?.removeEventListener("abort", onAbort);
       if (extra) log.push(Buffer.from(`${log.size > 0 ? "\n" : ""}${extra}\n`));
       resolve({
-        ok: code === 0 && !timedOut,
+        ok: code === 0 && !timedOut && !aborted,
         code,
         timedOut,
+        aborted,
         log: log.text(),
         durationMs: Math.round(performance.now() - started),
       });
@@ -122,8 +144,7 @@ export async function runHugo(options: RunHugoOptions): Promise<HugoResult> {
         // The group is already gone.
       }
     };
-    timeout = setTimeout(() => {
-      timedOut = true;
+    const stop = (why: string) => {
       killGroup("SIGTERM");
       killTimer = setTimeout(() => {
         killGroup("SIGKILL");
@@ -132,18 +153,34 @@ export async function runHugo(options: RunHugoOptions): Promise<HugoResult> {
         killTimer = setTimeout(() => {
           child.stdout.destroy();
           child.stderr.destroy();
-          finish(null, `hugo did not finish within ${timeoutMs} ms and was killed`);
+          finish(null, `${why} and was killed`);
         }, 1_000);
       }, killGraceMs);
+    };
+    timeout = setTimeout(() => {
+      timedOut = true;
+      stop(`hugo did not finish within ${timeoutMs} ms`);
     }, timeoutMs);
+    onAbort = () => {
+      if (timedOut || aborted) return;
+      aborted = true;
+      clearTimeout(timeout);
+      stop("hugo was aborted");
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
 
     child.on("error", (error) => finish(null, `could not run ${hugoBin}: ${error.message}`));
     // "close", not "exit": every byte of output has been read by then.
     child.on("close", (code, signal) => {
-      if (timedOut) {
+      if (timedOut || aborted) {
         // Children that survived SIGTERM (Hugo's own or a stray) go with the group.
         killGroup("SIGKILL");
-        finish(code, `hugo did not finish within ${timeoutMs} ms and was stopped`);
+        finish(
+          code,
+          timedOut
+            ? `hugo did not finish within ${timeoutMs} ms and was stopped`
+            : "hugo was aborted and stopped",
+        );
       } else if (signal !== null) {
         finish(code, `hugo was stopped by ${signal}`);
       } else {

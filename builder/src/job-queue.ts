@@ -12,12 +12,18 @@
 //   forgets to, or reports after it was given up, cannot confuse the Durable Object.
 // - Callbacks of one job are sent one after another, in the order they were made, even when the
 //   job does not wait for its reports.
+// - Heartbeats: while a job runs and has said nothing for `heartbeatMs`, its latest status is
+//   sent again through the same in-order channel, so the Worker can tell a long Hugo build from
+//   a dead builder. None is sent while an earlier report is still on its way (it says the same).
+// - What a job leaves for later (`followUp`, the offline copy) runs in its own lane
+//   (follow-ups.ts) after the "succeeded" report was sent, so it never delays that report.
 // - A job whose deadline has passed when its turn comes is failed without running: the Durable
 //   Object has moved on and would ignore the result.
 // - Shutdown never drops a job silently: queued jobs are failed at once with "builder shutting
 //   down; retry" (the Durable Object retries them elsewhere), running jobs get the grace period,
 //   and those still running after it are aborted (their signal) and failed the same way.
 import type { BuildJob, BuildJobStatus } from "#schemas/build-job";
+import { type FollowUp, FollowUpLane } from "./follow-ups.ts";
 import type { SendStatus } from "./job-callbacks.ts";
 
 /** What a job may report while it runs; terminal states are the queue's (see above). */
@@ -28,8 +34,13 @@ export type JobProgress = {
   log?: string;
 };
 
-/** What a successful job may add to its "succeeded" report. */
-export type JobOutcome = { message?: string; log?: string };
+/** What a successful job may add to its "succeeded" report, and what it leaves for later. */
+export type JobOutcome = {
+  message?: string;
+  log?: string;
+  /** Runs in the follow-up lane once "succeeded" was sent (never part of the report). */
+  followUp?: FollowUp;
+};
 
 export type RunJob = (
   job: BuildJob,
@@ -47,6 +58,10 @@ export type JobQueueOptions = {
   queueLimit?: number;
   /** How long a finished job's id is remembered; default 1 hour. */
   rememberMs?: number;
+  /** Quiet time after which a running job's status is sent again; default 10 s, 0 = never. */
+  heartbeatMs?: number;
+  /** Where follow-ups run; a lane of its own by default. */
+  followUps?: FollowUpLane;
   now?: () => number;
   log?: (line: string) => void;
 };
@@ -58,6 +73,8 @@ export type SubmitResult =
   | { outcome: "closed" };
 
 export const SHUTDOWN_MESSAGE = "builder shutting down; retry";
+/** How long shutdown waits for aborted jobs to clean up. */
+const ABORT_WAIT_MS = 10_000;
 
 type Entry = {
   job: BuildJob;
@@ -70,6 +87,9 @@ type Entry = {
   callbacks: Promise<unknown>;
   /** Settles when `runJob` returns (running jobs only). */
   run?: Promise<void>;
+  /** Reports made and not yet settled. */
+  inFlight: number;
+  heartbeat?: ReturnType<typeof setTimeout>;
 };
 
 export class JobQueue {
@@ -77,6 +97,8 @@ export class JobQueue {
   readonly queueLimit: number;
   readonly #options: JobQueueOptions;
   readonly #rememberMs: number;
+  readonly #heartbeatMs: number;
+  readonly followUps: FollowUpLane;
   readonly #now: () => number;
   readonly #log: (line: string) => void;
   readonly #entries = new Map<string, Entry>();
@@ -96,8 +118,13 @@ export class JobQueue {
     }
     this.#options = options;
     this.#rememberMs = options.rememberMs ?? 60 * 60 * 1000;
+    this.#heartbeatMs = options.heartbeatMs ?? 10_000;
+    if (!Number.isFinite(this.#heartbeatMs) || this.#heartbeatMs < 0) {
+      throw new RangeError(`heartbeatMs must be 0 or more, not ${this.#heartbeatMs}`);
+    }
     this.#now = options.now ?? Date.now;
     this.#log = options.log ?? console.log;
+    this.followUps = options.followUps ?? new FollowUpLane({ log: this.#log });
   }
 
   get closing(): boolean {
@@ -120,6 +147,7 @@ export class JobQueue {
       phase: "queued",
       controller: new AbortController(),
       callbacks: Promise.resolve(),
+      inFlight: 0,
     };
     this.#entries.set(job.jobId, entry);
     this.#waiting.push(entry);
@@ -136,9 +164,11 @@ export class JobQueue {
 
   /**
    * Stop taking jobs; fail the queued ones; give running ones `graceMs` to finish, then abort
-   * and fail them; resolve when every callback was sent (or given up).
+   * and fail them; give follow-ups what is left of `graceMs`, then stop them; resolve when
+   * every callback was sent (or given up).
    */
   async shutdown(graceMs: number): Promise<void> {
+    const started = this.#now();
     this.#closing = true;
     for (const entry of this.#waiting.splice(0)) {
       this.#finish(entry, { jobId: entry.job.jobId, state: "failed", message: SHUTDOWN_MESSAGE });
@@ -153,12 +183,26 @@ export class JobQueue {
       ]);
       clearTimeout(timer);
     }
-    for (const entry of this.#running) {
+    const aborted = [...this.#running];
+    for (const entry of aborted) {
       // Failed first, then aborted: abort listeners run at once, and whatever the job reports
       // from them must already find it finished.
       this.#finish(entry, { jobId: entry.job.jobId, state: "failed", message: SHUTDOWN_MESSAGE });
       entry.controller.abort(new Error(SHUTDOWN_MESSAGE));
     }
+    if (aborted.length > 0) {
+      // An aborted job stops at its next step and removes its temporary files; wait a little
+      // for that, not for whatever step cannot be interrupted.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.all(aborted.map((entry) => entry.run)),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, ABORT_WAIT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    await this.followUps.shutdown(graceMs - (this.#now() - started));
     while (this.#callbacks.size > 0) await Promise.all(this.#callbacks);
   }
 
@@ -191,10 +235,13 @@ export class JobQueue {
     };
     entry.run = (async () => {
       try {
-        const outcome = await this.#options.runJob(job, report, {
-          signal: entry.controller.signal,
-        });
-        this.#finish(entry, { ...(outcome ?? {}), jobId: job.jobId, state: "succeeded" });
+        const { followUp, ...outcome } =
+          (await this.#options.runJob(job, report, { signal: entry.controller.signal })) ?? {};
+        const givenUp = entry.phase === "finished";
+        this.#finish(entry, { ...outcome, jobId: job.jobId, state: "succeeded" });
+        // A job given up at shutdown has reported "failed": nothing follows it.
+        if (followUp && givenUp) this.followUps.drop(followUp, "its job was given up");
+        else if (followUp) this.followUps.add(followUp, entry.callbacks);
       } catch (error) {
         this.#log(`builder: job ${job.jobId} failed: ${(error as Error)?.stack ?? String(error)}`);
         const message = error instanceof Error ? error.message : String(error);
@@ -209,6 +256,7 @@ export class JobQueue {
   #finish(entry: Entry, status: BuildJobStatus): void {
     if (entry.phase === "finished") return;
     entry.phase = "finished";
+    clearTimeout(entry.heartbeat);
     entry.finishedAt = this.#now();
     this.#report(entry, status);
   }
@@ -221,9 +269,25 @@ export class JobQueue {
       this.#options.sendStatus(entry.job.callbackUrl, status),
     );
     entry.callbacks = sent;
+    entry.inFlight += 1;
     this.#callbacks.add(sent);
-    void sent.finally(() => this.#callbacks.delete(sent));
+    void sent.finally(() => {
+      this.#callbacks.delete(sent);
+      entry.inFlight -= 1;
+    });
+    this.#scheduleHeartbeat(entry);
     return sent.then(() => undefined);
+  }
+
+  /** (Re)starts the quiet-time clock of a running job: any report resets it. */
+  #scheduleHeartbeat(entry: Entry): void {
+    clearTimeout(entry.heartbeat);
+    if (entry.phase !== "running" || this.#heartbeatMs === 0) return;
+    entry.heartbeat = setTimeout(() => {
+      if (entry.phase !== "running") return;
+      if (entry.inFlight > 0) this.#scheduleHeartbeat(entry);
+      else this.#report(entry, { ...entry.status });
+    }, this.#heartbeatMs);
   }
 
   #forgetOld(): void {

@@ -2,7 +2,7 @@
 //
 //   POST /jobs        signed BuildJob → 202 { jobId, state } (new) | 200 (known job id)
 //   GET  /jobs/{id}   signed, empty body → 200 BuildJobStatus | 404
-//   GET  /healthz     → { ok, hugo?, queued, running } (503 while shutting down)
+//   GET  /healthz     → { ok, hugo?, queued, running, followUps } (503 while shutting down)
 //
 // Errors are RFC 9457 problem+json, as the API's: 401 BAD_SIGNATURE (with the `reason` from
 // job-signing), 400 VALIDATION_FAILED (field errors) or MALFORMED_JSON, 413 PAYLOAD_TOO_LARGE,
@@ -37,6 +37,8 @@ export type BuilderServerOptions = {
   shutdownGraceMs?: number;
   /** How long finished job ids are remembered; default 1 hour. */
   rememberMs?: number;
+  /** Quiet time after which a running job's status is re-sent (BUILDER_HEARTBEAT_MS). */
+  heartbeatMs?: number;
   /** Signature timestamp tolerance; default 300 s. */
   toleranceSeconds?: number;
   callbacks?: CallbackOptions;
@@ -79,6 +81,7 @@ export function createBuilderServer(options: BuilderServerOptions): BuilderServe
     concurrency: options.concurrency,
     queueLimit: options.queueLimit,
     rememberMs: options.rememberMs,
+    heartbeatMs: options.heartbeatMs,
     now,
     log,
   });
@@ -97,7 +100,13 @@ export function createBuilderServer(options: BuilderServerOptions): BuilderServe
     const method = req.method ?? "GET";
 
     if (path === "/healthz" && (method === "GET" || method === "HEAD")) {
-      const body = { ok: !queue.closing, ...options.health, ...queue.counts };
+      const { waiting, running } = queue.followUps.counts;
+      const body = {
+        ok: !queue.closing,
+        ...options.health,
+        ...queue.counts,
+        followUps: waiting + running,
+      };
       json(res, queue.closing ? 503 : 200, body);
       return;
     }

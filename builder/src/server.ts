@@ -5,12 +5,18 @@
 //
 // BUILDER_JOB_SECRET (comma-separated during a rotation, the newest first), BUILDER_CONCURRENCY
 // (default 2) and BUILDER_SHUTDOWN_GRACE_MS (default 60000). Without a secret the intake is off
-// (local runs that send no jobs); in production that is a configuration error.
+// (a builder that takes no jobs); in production that is a configuration error. With one, the
+// site build's settings (settings.ts: R2 through S3, theme, Hugo, purge) must be complete.
 //
 // GET /healthz → { ok: true, hugo: "0.111.3" | null, queued, running } (hugo null: not installed).
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { createPurgeClient } from "#workers/domain/purge";
+import type { RunJob } from "./job-queue.ts";
 import { builderSettingsFromEnv, createBuilderServer } from "./jobs.ts";
+import { type SiteBuildSettings, siteBuildSettingsFromEnv } from "./settings.ts";
+import { buildSite } from "./site-build.ts";
+import { createS3 } from "./storage.ts";
 
 const run = promisify(execFile);
 
@@ -31,8 +37,10 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
 }
 
 let settings: ReturnType<typeof builderSettingsFromEnv>;
+let build: SiteBuildSettings | null = null;
 try {
   settings = builderSettingsFromEnv(process.env);
+  if (settings.secrets.length > 0) build = siteBuildSettingsFromEnv(process.env);
 } catch (error) {
   console.error((error as Error).message);
   process.exit(2);
@@ -46,21 +54,43 @@ if (settings.secrets.length === 0) {
 }
 
 const hugo = await hugoVersion();
+if (build && hugo === null) console.error("builder: hugo is not installed; every build will fail");
+
+let runJob: RunJob = async () => {
+  // Unreachable: without a secret /jobs answers 503 before a job is parsed.
+  throw new Error("this builder takes no jobs (BUILDER_JOB_SECRET is not set)");
+};
+if (build) {
+  const site = build;
+  const s3 = createS3(site.s3);
+  const purger = site.purge ? createPurgeClient({ ...site.purge, fetch }) : null;
+  if (!purger) console.log("builder: BUILDER_PURGE_ZONE_ID is not set; caches will not be purged");
+  runJob = (job, report, context) =>
+    buildSite(job, report, context, {
+      s3,
+      bucket: site.bucket,
+      themesDir: site.themesDir,
+      theme: site.theme,
+      secrets: settings.secrets,
+      purger,
+      hugoTimeoutMs: site.hugoTimeoutMs,
+    });
+}
 
 const builder = createBuilderServer({
   ...settings,
   health: { hugo },
-  // The site build pipeline (export → Hugo → Pagefind → R2 → activate) arrives with the rest
-  // of Publishing; until then a job fails at once, with a callback that says why.
-  runJob: async () => {
-    throw new Error("this builder cannot build sites yet");
-  },
+  runJob,
+  ...(build ? { heartbeatMs: build.heartbeatMs } : {}),
 });
 
 const shown = await builder.listen(port);
 console.log(
   `builder: listening on :${shown} (hugo ${hugo ?? "not installed"}, ` +
-    `${settings.concurrency} at once)`,
+    `${settings.concurrency} at once` +
+    (build
+      ? `, theme ${build.theme}, bucket ${build.bucket} at ${new URL(build.s3.endpoint).host})`
+      : ")"),
 );
 
 // Containers are stopped with SIGTERM: stop taking jobs, let running ones finish within the

@@ -124,22 +124,15 @@ export async function uploadDeploy({
   let bytesUploaded = 0;
   await forEachConcurrent([...blobs], concurrency, async ([hash, blob]) => {
     if (!(await retry(() => blobExists({ s3, bucket, hash })))) {
-      await retry(async () => {
-        // A fresh stream per attempt: a failed attempt has consumed the last one.
-        const body = createReadStream(join(dir, blob.path));
-        try {
-          await s3.send(
-            new PutObjectCommand({
-              Bucket: bucket,
-              Key: blobKey(hash),
-              Body: body,
-              ContentLength: blob.size,
-              ContentType: blob.contentType,
-            }),
-          );
-        } finally {
-          body.destroy();
-        }
+      await putFile({
+        s3,
+        bucket,
+        key: blobKey(hash),
+        path: join(dir, blob.path),
+        size: blob.size,
+        contentType: blob.contentType,
+        retries,
+        retryBaseDelayMs,
       });
       blobsUploaded += 1;
       bytesUploaded += blob.size;
@@ -165,6 +158,51 @@ export async function uploadDeploy({
     blobsSkipped: blobs.size - blobsUploaded,
     bytesUploaded,
   };
+}
+
+/**
+ * Uploads one file as one object, streamed (a single PUT: R2 takes up to 5 GiB that way, and
+ * the local stand-in has no multipart uploads), retried like every other request.
+ */
+export async function putFile({
+  s3,
+  bucket,
+  key,
+  path,
+  size,
+  contentType,
+  retries = 3,
+  retryBaseDelayMs = 250,
+}: {
+  s3: S3Client;
+  bucket: string;
+  key: string;
+  path: string;
+  size: number;
+  contentType: string;
+  retries?: number;
+  retryBaseDelayMs?: number;
+}): Promise<void> {
+  await withRetry(
+    async () => {
+      // A fresh stream per attempt: a failed attempt has consumed the last one.
+      const body = createReadStream(path);
+      try {
+        await s3.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: body,
+            ContentLength: size,
+            ContentType: contentType,
+          }),
+        );
+      } finally {
+        body.destroy();
+      }
+    },
+    { retries, baseDelayMs: retryBaseDelayMs, isRetryable },
+  );
 }
 
 /** Whether `blobs/<hash>` exists. Throws for anything but a clear yes or no. */

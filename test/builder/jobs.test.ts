@@ -91,6 +91,8 @@ function job(callbackUrl: string, overrides: Partial<BuildJob> = {}): BuildJob {
     exportToken: "export-token",
     baseUrl: "http://site.localhost/",
     callbackUrl,
+    activateUrl: "http://127.0.0.1:1/internal/v1/activate",
+    purgeTags: ["site_01JABCDEFGHJKMNPQRSTVWXYZ0"],
     deadline: new Date(Date.now() + 15 * 60_000).toISOString(),
     ...overrides,
   };
