@@ -1,8 +1,11 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { startFakeBuilder } from "./test/support/fake-builder.ts";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
+  // The Worker tests' builder: records the SitePublisher's jobs (test/support/fake-builder.ts).
+  const builder = await startFakeBuilder();
   return {
     test: {
       projects: [
@@ -17,6 +20,9 @@ export default defineConfig(async () => {
                   APP_URL: "http://lectern.test",
                   AUTH_SECRET: "test-secret-0123456789abcdef0123456789abcdef",
                   LOCAL_MODE: "false",
+                  BUILDER_URL: builder.url,
+                  BUILDER_JOB_SECRET: "test-builder-secret-0123456789abcdef",
+                  PUBLISH_STALL_SECONDS: "3",
                 },
               },
             }),

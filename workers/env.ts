@@ -7,11 +7,24 @@ const configSchema = z.object({
   APP_URL: z.url(),
   LOCAL_MODE: flag.default(false),
   AUTH_SECRET: z.string().min(32, { message: "AUTH_SECRET must be at least 32 characters" }),
+  SITES_DOMAIN: z.string().min(1).default("sites.localhost"),
+  PREVIEW_DOMAIN: z.string().min(1).default("preview.localhost"),
+  BUILDER_URL: z.url().default("http://localhost:8788"),
+  /** Comma-separated, newest first; empty = publishing is not configured. */
+  BUILDER_JOB_SECRET: z.string().default(""),
+  PURGE_API_BASE: z.string().default(""),
+  PURGE_ZONE_ID: z.string().default(""),
+  PURGE_API_TOKEN: z.string().default(""),
+  PUBLISH_STALL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   SESSION_IDLE_SECONDS: z.coerce.number().int().min(60).default(28_800),
   SESSION_ABSOLUTE_SECONDS: z.coerce.number().int().min(300).default(604_800),
 });
 
-export type Config = z.infer<typeof configSchema> & { appOrigin: string };
+export type Config = z.infer<typeof configSchema> & {
+  appOrigin: string;
+  /** BUILDER_JOB_SECRET split for rotation (newest first); empty when unset. */
+  builderSecrets: string[];
+};
 
 const cache = new WeakMap<object, Config>();
 
@@ -24,7 +37,13 @@ export function config(env: Env): Config {
     const what = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`Invalid Worker configuration: ${what}`);
   }
-  const value = { ...parsed.data, appOrigin: new URL(parsed.data.APP_URL).origin };
+  const value = {
+    ...parsed.data,
+    appOrigin: new URL(parsed.data.APP_URL).origin,
+    builderSecrets: parsed.data.BUILDER_JOB_SECRET.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  };
   cache.set(env, value);
   return value;
 }

@@ -18,6 +18,9 @@ import { contentRoutes } from "./routes/content.ts";
 import { invitationRoutes } from "./routes/invitations.ts";
 import { memberRoutes } from "./routes/members.ts";
 import { operatorRoutes } from "./routes/operator.ts";
+import { publishRoutes } from "./routes/publish.ts";
+import { rebuildRoutes } from "./routes/rebuilds.ts";
+import { siteAccessRoutes } from "./routes/site-access.ts";
 import { siteExportRoutes } from "./routes/site-export.ts";
 import { siteImportRoutes } from "./routes/site-import.ts";
 import { siteRoutes } from "./routes/sites.ts";
@@ -132,8 +135,11 @@ export function createApi() {
     .route("/", starterRoutes)
     .route("/", siteRoutes)
     .route("/", contentRoutes)
+    .route("/", siteAccessRoutes)
     .route("/", siteExportRoutes)
-    .route("/", siteImportRoutes);
+    .route("/", siteImportRoutes)
+    .route("/", publishRoutes)
+    .route("/", rebuildRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -1,7 +1,8 @@
 // Entry for Worker tests (vitest-pool-workers cannot resolve React Router's virtual module):
-// the same API the real entry mounts, plus everything the Worker exports besides fetch.
-import { api } from "./app.ts";
+// the same routing as the real entry (workers/worker.ts) without the UI, and everything the
+// Worker exports besides fetch.
+import { createWorker } from "../worker.ts";
 
-export default {
-  fetch: (request, env, ctx) => api.fetch(request, env, ctx),
-} satisfies ExportedHandler<Env>;
+export { SitePublisher } from "../worker.ts";
+
+export default createWorker();

@@ -1,0 +1,199 @@
+// /internal/v1: what the builder calls. Not for people or API tokens, and not in the public
+// OpenAPI document. Two kinds of credential:
+// - GET /exports/{deployId}: the job's export token (bearer; signToken purpose "build-export",
+//   scoped to that deploy of that site, an hour's life), so the builder reads one site's
+//   content and nothing else.
+// - POST /sites/{siteId}/jobs/{jobId}/{status|activate|offline}: signed with the job secret
+//   (workers/domain/job-signing.ts; method, path and body signed; five-minute window). A forged
+//   request fails the signature; a replayed one is ignored by the SitePublisher (it accepts a
+//   job's reports only forwards and only for its running job).
+
+import { and, eq } from "drizzle-orm";
+import { Hono } from "hono";
+import type { z } from "zod";
+import { buildJobStatus } from "#schemas/build-job";
+import { deployManifestKey } from "#schemas/deploy";
+import { activateBody, offlineBody } from "#schemas/publish";
+import type { StarterConfig } from "#schemas/starter";
+import { problemResponse } from "#workers/api/errors";
+import { exportFiles, exportSiteOf } from "#workers/api/routes/site-export";
+import { createDb } from "#workers/db/client";
+import { getSiteWithTenant, updateDeploy } from "#workers/db/queries/deploys";
+import { getStarterVersionById } from "#workers/db/queries/starters";
+import { deploys } from "#workers/db/schema";
+import { tarWriter } from "#workers/domain/archive/index";
+import { verifyRequest } from "#workers/domain/job-signing";
+import { deployIdOfJob } from "#workers/domain/publish-machine";
+import { verifyToken } from "#workers/domain/signed-tokens";
+import { config } from "#workers/env";
+import { publisherOf } from "#workers/publishing/publisher";
+
+export const INTERNAL_BASE = "/internal/v1";
+
+const SITE_ID = /^site_[0-9A-Z]{26}$/;
+const DEPLOY_ID = /^dep_[0-9A-Z]{26}$/;
+const MAX_CALLBACK_BYTES = 128 * 1024;
+
+type Verified<T> = { ok: true; body: T } | { ok: false; response: Response };
+
+/** Reads a signed JSON body and checks it against `schema`. */
+async function signedJson<T>(req: Request, env: Env, schema: z.ZodType<T>): Promise<Verified<T>> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_CALLBACK_BYTES) {
+    return { ok: false, response: problemResponse("PAYLOAD_TOO_LARGE", "Callback too large") };
+  }
+  const raw = new Uint8Array(await req.arrayBuffer());
+  if (raw.byteLength > MAX_CALLBACK_BYTES) {
+    return { ok: false, response: problemResponse("PAYLOAD_TOO_LARGE", "Callback too large") };
+  }
+  const url = new URL(req.url);
+  const secrets = config(env).builderSecrets;
+  const verdict = await verifyRequest({
+    secrets,
+    method: req.method,
+    path: url.pathname + url.search,
+    body: raw,
+    header: req.headers.get("x-lectern-signature"),
+  });
+  if (!verdict.ok) {
+    return {
+      ok: false,
+      response: problemResponse("UNAUTHENTICATED", `Signature ${verdict.reason}`),
+    };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(raw));
+  } catch {
+    return { ok: false, response: problemResponse("MALFORMED_JSON") };
+  }
+  const result = schema.safeParse(parsed);
+  if (!result.success) {
+    return {
+      ok: false,
+      response: problemResponse("VALIDATION_FAILED", "The callback body is not valid", {
+        errors: result.error.issues.map((i) => ({
+          field: i.path.join(".") || "body",
+          message: i.message,
+        })),
+      }),
+    };
+  }
+  return { ok: true, body: result.data };
+}
+
+function checkIds(siteId: string, jobId: string) {
+  if (!SITE_ID.test(siteId)) return problemResponse("NOT_FOUND", "No such site");
+  if (!deployIdOfJob(jobId)) return problemResponse("NOT_FOUND", "No such job");
+  return null;
+}
+
+export const internal = new Hono<{ Bindings: Env }>()
+  // Problems carry a request id (and the x-request-id header) like the API's, for the logs.
+  .use("*", async (c, next) => {
+    await next();
+    if (!c.res.headers.get("content-type")?.startsWith("application/problem+json")) return;
+    const requestId = crypto.randomUUID();
+    const body = (await c.res.clone().json()) as Record<string, unknown>;
+    const headers = new Headers(c.res.headers);
+    headers.set("x-request-id", requestId);
+    c.res = new Response(
+      JSON.stringify({ ...body, instance: new URL(c.req.url).pathname, requestId }),
+      { status: c.res.status, headers },
+    );
+  })
+  .get("/exports/:deployId", async (c) => {
+    const deployId = c.req.param("deployId");
+    const auth = c.req.header("authorization") ?? "";
+    const token = auth.startsWith("Bearer ") ? auth.slice(7) : null;
+    const claims = await verifyToken<{ d: string; s: string; t: string }>(
+      config(c.env).AUTH_SECRET,
+      "build-export",
+      token,
+    );
+    if (!claims || claims.d !== deployId || !DEPLOY_ID.test(deployId)) {
+      return problemResponse("UNAUTHENTICATED", "The export token is not valid for this deploy");
+    }
+    const db = createDb(c.env.DB);
+    const site = await getSiteWithTenant(db, claims.t, claims.s);
+    if (!site) return problemResponse("NOT_FOUND", "No such site");
+    const version = await getStarterVersionById(db, claims.t, site.site.starterVersionId);
+    if (!version) return problemResponse("NOT_FOUND", "The site's starter is missing");
+    const starter = version.config as unknown as StarterConfig;
+    const tar = tarWriter(
+      exportFiles(db, claims.t, claims.s, starter, exportSiteOf(starter, site.site)),
+    );
+    return new Response(tar.pipeThrough(new CompressionStream("gzip")), {
+      headers: {
+        "content-type": "application/gzip",
+        "cache-control": "no-store",
+        "x-lectern-content-version": String(site.site.contentVersion),
+      },
+    });
+  })
+  .post("/sites/:siteId/jobs/:jobId/status", async (c) => {
+    const { siteId, jobId } = c.req.param();
+    const bad = checkIds(siteId, jobId);
+    if (bad) return bad;
+    const v = await signedJson(c.req.raw, c.env, buildJobStatus);
+    if (!v.ok) return v.response;
+    if (v.body.jobId !== jobId) {
+      return problemResponse("VALIDATION_FAILED", "jobId does not match the path", {
+        errors: [{ field: "jobId", message: "must match the path" }],
+      });
+    }
+    const result = await publisherOf(c.env, siteId).report(siteId, jobId, v.body);
+    return c.json({ ok: true, ignored: result.ignored });
+  })
+  .post("/sites/:siteId/jobs/:jobId/activate", async (c) => {
+    const { siteId, jobId } = c.req.param();
+    const bad = checkIds(siteId, jobId);
+    if (bad) return bad;
+    const v = await signedJson(c.req.raw, c.env, activateBody);
+    if (!v.ok) return v.response;
+    if (v.body.jobId !== jobId) {
+      return problemResponse("VALIDATION_FAILED", "jobId does not match the path", {
+        errors: [{ field: "jobId", message: "must match the path" }],
+      });
+    }
+    const result = await publisherOf(c.env, siteId).activate(siteId, jobId, v.body);
+    if (!result.ok) return problemResponse("CONFLICT", result.message);
+    return c.json({ ok: true });
+  })
+  .post("/sites/:siteId/jobs/:jobId/offline", async (c) => {
+    const { siteId, jobId } = c.req.param();
+    const bad = checkIds(siteId, jobId);
+    if (bad) return bad;
+    const v = await signedJson(c.req.raw, c.env, offlineBody);
+    if (!v.ok) return v.response;
+    const deployId = deployIdOfJob(jobId) as string;
+    if (v.body.jobId !== jobId || v.body.key !== `offline/${siteId}/${deployId}.zip`) {
+      return problemResponse("VALIDATION_FAILED", "The offline copy is not this job's", {
+        errors: [{ field: "key", message: `must be offline/${siteId}/${deployId}.zip` }],
+      });
+    }
+    const db = createDb(c.env.DB);
+    const row = await db
+      .select({ tenantId: deploys.tenantId, state: deploys.state })
+      .from(deploys)
+      .where(and(eq(deploys.id, deployId), eq(deploys.siteId, siteId)))
+      .limit(1);
+    const deploy = row[0];
+    if (!deploy) return problemResponse("NOT_FOUND", "No such deploy");
+    const [zip, manifest] = await Promise.all([
+      c.env.SITES.head(v.body.key),
+      c.env.SITES.head(deployManifestKey(deployId)),
+    ]);
+    if (!zip || !manifest) {
+      return problemResponse("CONFLICT", "The offline copy or its deploy is not in storage");
+    }
+    await updateDeploy(db, deploy.tenantId, deployId, {
+      offlineKey: v.body.key,
+      offlineBytes: zip.size,
+    });
+    await publisherOf(c.env, siteId).changed(siteId, deploy.tenantId);
+    return c.json({ ok: true });
+  })
+  .all("*", (c) =>
+    problemResponse("NOT_FOUND", "No such endpoint", { instance: new URL(c.req.url).pathname }),
+  );

@@ -1,0 +1,60 @@
+// The one Worker's routing (ADR 0002), shared by the real entry (workers/app.ts, which adds the
+// React Router UI as the fallback) and the test entry (workers/api/index.ts, which has no UI):
+//   1. published-site hosts (`<site>.<tenant>.SITES_DOMAIN`, preview, custom domains) → delivery
+//   2. /healthz, the local-mode stand-ins (/__local/s3, /__local/cloudflare), /internal/v1
+//      (the builder), /api/v1 (the API)
+//   3. everything else → `fallback` (the UI), or 404.
+// It also owns what the Worker exports besides fetch: the publish queue's consumer and the
+// SitePublisher Durable Object class.
+import { Hono } from "hono";
+import { api } from "./api/app.ts";
+import { problemResponse } from "./api/errors.ts";
+import { handleDelivery } from "./delivery/index.ts";
+import { INTERNAL_BASE, internal } from "./internal/app.ts";
+import { LOCAL_PURGE_BASE, localPurge } from "./local/purge.ts";
+import { LOCAL_S3_BASE, localS3 } from "./local/s3.ts";
+import { handlePublishBatch } from "./queues/publish.ts";
+
+export { SitePublisher } from "./objects/site-publisher.ts";
+
+type Fallback = (c: {
+  req: { raw: Request };
+  env: Env;
+  executionCtx: ExecutionContext;
+}) => Promise<Response>;
+
+export function createWorker(fallback?: Fallback) {
+  const app = new Hono<{ Bindings: Env }>()
+    // Published sites come first: their hosts never reach the app's routes.
+    .use("*", async (c, next) => {
+      const served = await handleDelivery(c.req.raw, c.env, c.executionCtx as ExecutionContext);
+      if (served) return served;
+      await next();
+    })
+    // Liveness for load balancers and the benchmark's baseline: no bindings.
+    .get("/healthz", (c) => c.json({ ok: true }))
+    // Local mode only; otherwise they pass the request on, so the paths answer like unknown ones.
+    .route(LOCAL_S3_BASE, localS3)
+    .route(LOCAL_PURGE_BASE, localPurge)
+    .route(INTERNAL_BASE, internal)
+    .route("/", api)
+    .all("/api/*", (c) =>
+      problemResponse("NOT_FOUND", "No such endpoint", { instance: new URL(c.req.url).pathname }),
+    )
+    .all("*", (c) =>
+      fallback
+        ? fallback({ req: c.req, env: c.env, executionCtx: c.executionCtx as ExecutionContext })
+        : problemResponse("NOT_FOUND", "No such page", { instance: new URL(c.req.url).pathname }),
+    );
+
+  return {
+    fetch: app.fetch,
+    queue: async (batch: MessageBatch<unknown>, env: Env) => {
+      if (batch.queue.startsWith("lectern-publish")) await handlePublishBatch(batch, env);
+      else {
+        console.error(`[queue] no consumer for ${batch.queue}; retrying later`);
+        batch.retryAll({ delaySeconds: 60 });
+      }
+    },
+  } satisfies ExportedHandler<Env>;
+}
