@@ -19,6 +19,8 @@ export default [
       route("sites/:siteId/content/collections/:collection/new", "routes/content-new.tsx"),
       route("sites/:siteId/content/items/:uid", "routes/content-item.tsx"),
       route("sites/:siteId/content/items/:uid/history", "routes/content-history.tsx"),
+      route("sites/:siteId/publish", "routes/publish.tsx"),
+      route("sites/:siteId/publish/deploys/:deployId", "routes/publish-deploy.tsx"),
       route("starters", "routes/starters.tsx"),
       route("starters/:starterId", "routes/starter.tsx"),
       route("members", "routes/members.tsx"),

@@ -49,6 +49,8 @@ export type FormFailure = {
   /** A message that belongs to no single field. */
   formError: string | null;
   values: Record<string, string>;
+  /** What keeps an operation from going ahead (422 with a list): each field and its problem. */
+  problems?: { field: string; message: string }[];
 };
 
 export function formFailure(
