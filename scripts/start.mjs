@@ -1,16 +1,18 @@
 // `npm start`: Lectern on this machine, no Cloudflare account needed. Sets up what a fresh
 // clone lacks, builds the Worker, migrates and seeds the local D1 state (.wrangler/state),
-// then runs `wrangler dev` and the builder until Ctrl-C.
+// then runs `wrangler dev` and the builder until Ctrl-C. The two share a job secret made
+// fresh for the run; the builder writes deploys through the Worker's local R2 S3 stand-in and
+// purges through its purge stand-in, so publishing works without a Cloudflare account.
 //   PORT=8787 (the app), BUILDER_PORT=8788 (the builder).
-import { spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { join } from "node:path";
 import {
   applyMigrations,
+  builderVars,
   buildWorker,
   DEFAULT_PERSIST_DIR,
-  ROOT,
+  newJobSecret,
   seedDemo,
+  startBuilder,
   startWorker,
 } from "./lib/local-stack.mjs";
 import { setup } from "./lib/setup.mjs";
@@ -31,16 +33,6 @@ function portIsFree(p) {
   });
 }
 
-function startBuilder() {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "builder/src/server.ts")], {
-    cwd: ROOT,
-    env: { ...process.env, BUILDER_PORT: String(builderPort) },
-    detached: true,
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  return child;
-}
-
 async function main() {
   for (const [name, p] of [
     ["PORT", port],
@@ -59,29 +51,38 @@ async function main() {
   await applyMigrations({ persistTo: DEFAULT_PERSIST_DIR });
   step("seeding the demo data");
   const demo = await seedDemo({ persistTo: DEFAULT_PERSIST_DIR, appUrl });
+  const secret = newJobSecret();
   step(`starting wrangler dev on ${appUrl}`);
-  const worker = await startWorker({ port, persistTo: DEFAULT_PERSIST_DIR, appUrl, echo: true });
-  const builder = startBuilder();
+  const worker = await startWorker({
+    port,
+    persistTo: DEFAULT_PERSIST_DIR,
+    appUrl,
+    vars: builderVars({ builderPort, secret }),
+    echo: true,
+  });
+  step(`starting the builder on port ${builderPort}`);
+  let builder;
+  try {
+    builder = await startBuilder({ port: builderPort, workerPort: port, secret, echo: true });
+  } catch (err) {
+    await worker.stop();
+    throw err;
+  }
 
   let stopping = false;
   const stopAll = async (code) => {
     if (stopping) return;
     stopping = true;
     step("stopping");
-    try {
-      process.kill(-builder.pid, "SIGTERM");
-    } catch {
-      // Already gone.
-    }
-    await worker.stop();
+    await Promise.all([builder.stop(), worker.stop()]);
     process.exit(code);
   };
   process.on("SIGINT", () => stopAll(0));
   process.on("SIGTERM", () => stopAll(0));
   process.on("SIGHUP", () => stopAll(0));
-  builder.on("exit", (code, signal) => {
+  builder.exited.then((r) => {
     if (stopping) return;
-    console.error(`[start] the builder exited (${signal ?? `exit ${code}`}); stopping`);
+    console.error(`[start] the builder exited (${r.signal ?? `exit ${r.code}`}); stopping`);
     stopAll(1);
   });
   worker.exited.then((r) => {

@@ -59,6 +59,8 @@ export declare function startWorker(options?: {
   appUrl?: string;
   /** Extra environment for the wrangler process. */
   env?: Record<string, string>;
+  /** Worker variables, each passed as `--var NAME:value` (e.g. builderVars()). */
+  vars?: Record<string, string>;
   logFile?: string;
   timeoutMs?: number;
   /** Also copy wrangler's output to this process's stdout. */
@@ -72,3 +74,47 @@ export declare function withBuildLock<T>(
   fn: () => Promise<T>,
   options?: { timeoutMs?: number },
 ): Promise<T>;
+
+/** A fresh random job secret, shared by one run's Worker and builder. */
+export declare function newJobSecret(): string;
+
+/** A string from wrangler.toml's [vars]; throws when it is missing. */
+export declare function wranglerVar(name: string): string;
+
+/** BUILDER_URL and BUILDER_JOB_SECRET for startWorker's `vars`. */
+export declare function builderVars(options: { builderPort: number; secret: string }): {
+  BUILDER_URL: string;
+  BUILDER_JOB_SECRET: string;
+};
+
+export type RunningBuilder = {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  port: number;
+  pid: number;
+  /** The builder's output, appended across restarts on the same port. */
+  logFile: string;
+  /** SIGTERM (graceful: running jobs get the builder's grace period), SIGKILL after 15 s. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Sends `signal` (default SIGTERM) to the builder's process group; resolves when it exits. */
+  kill(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** The last ~200 kB of its output. */
+  logs(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+};
+
+/**
+ * The builder (builder/src/server.ts) against a local Worker on `workerPort`: the Worker's S3
+ * and purge stand-ins, jobs signed with `secret`; `env` adds to or overrides its environment.
+ * Resolves once GET /healthz answers 200.
+ */
+export declare function startBuilder(options: {
+  port?: number;
+  workerPort?: number;
+  secret: string;
+  env?: Record<string, string>;
+  logFile?: string;
+  timeoutMs?: number;
+  /** Also copy the builder's output to this process's stdout. */
+  echo?: boolean;
+}): Promise<RunningBuilder>;

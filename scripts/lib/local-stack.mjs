@@ -1,11 +1,11 @@
 // The local stack as functions: build the Worker, migrate and seed a local D1 state, run
-// `wrangler dev` on it. Used by `npm start` and by the end-to-end tests' global setup, so
-// both exercise the same built Worker the same way.
+// `wrangler dev` on it and the builder next to it. Used by `npm start` and by the end-to-end
+// tests' global setup, so both exercise the same built Worker and builder the same way.
 //
 // Plain Node ESM on purpose: it must run before anything is compiled or type-checked.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream, existsSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cp, mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -187,6 +187,7 @@ export async function startWorker({
   persistTo = DEFAULT_PERSIST_DIR,
   appUrl = `http://localhost:${port}`,
   env = {},
+  vars = {},
   logFile = join(tmpdir(), `lectern-wrangler-dev-${port}.log`),
   timeoutMs = 60_000,
   echo = false,
@@ -218,6 +219,7 @@ export async function startWorker({
     `APP_URL:${appUrl}`,
     "--var",
     "LOCAL_MODE:true",
+    ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     "--show-interactive-dev-session=false",
     // Let several stacks (npm start and the e2e tests) run side by side.
     "--inspector-port",
@@ -322,4 +324,140 @@ export async function freePort() {
       server.close(() => resolvePromise(port));
     });
   });
+}
+
+/** A fresh random job secret, shared by one run's Worker and builder. */
+export function newJobSecret() {
+  return randomBytes(32).toString("base64url");
+}
+
+/** A string from wrangler.toml's [vars] (the local stand-ins' credentials live there). */
+export function wranglerVar(name) {
+  const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
+  const match = new RegExp(`^${name}\\s*=\\s*"([^"]*)"`, "m").exec(toml);
+  if (!match) throw new Error(`wrangler.toml has no ${name} in [vars]`);
+  return match[1];
+}
+
+/**
+ * The Worker variables that let it send jobs to a local builder: BUILDER_URL and the run's
+ * job secret (pass them to startWorker's `vars`).
+ */
+export function builderVars({ builderPort, secret }) {
+  return { BUILDER_URL: `http://127.0.0.1:${builderPort}`, BUILDER_JOB_SECRET: secret };
+}
+
+/**
+ * Starts the builder (builder/src/server.ts through tsx) against a local Worker on
+ * `workerPort`: R2 SITES through the Worker's S3 stand-in, cache purges through its purge
+ * stand-in, jobs signed with `secret`. `env` adds to or overrides its environment. Resolves
+ * once /healthz answers; the builder runs in its own process group, so `stop()` and `kill()`
+ * reach Hugo too.
+ */
+export async function startBuilder({
+  port = 8788,
+  workerPort = 8787,
+  secret,
+  env = {},
+  logFile = join(tmpdir(), `lectern-builder-${port}.log`),
+  timeoutMs = 30_000,
+  echo = false,
+} = {}) {
+  if (!secret) throw new Error("startBuilder needs the job secret the Worker signs with");
+  const worker = `http://127.0.0.1:${workerPort}`;
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "builder/src/server.ts")], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      BUILDER_PORT: String(port),
+      BUILDER_JOB_SECRET: secret,
+      BUILDER_S3_ENDPOINT: `${worker}/__local/s3`,
+      BUILDER_S3_ACCESS_KEY_ID: wranglerVar("LOCAL_S3_ACCESS_KEY_ID"),
+      BUILDER_S3_SECRET_ACCESS_KEY: wranglerVar("LOCAL_S3_SECRET_ACCESS_KEY"),
+      // The stand-in's name for the SITES binding (workers/local/s3.ts).
+      BUILDER_S3_BUCKET: "sites",
+      BUILDER_PURGE_API_BASE: `${worker}/__local/cloudflare/client/v4`,
+      BUILDER_PURGE_ZONE_ID: "local",
+      BUILDER_PURGE_API_TOKEN: wranglerVar("LOCAL_PURGE_API_TOKEN"),
+      // Ctrl-C should not wait a minute for a build.
+      BUILDER_SHUTDOWN_GRACE_MS: "5000",
+      ...env,
+    },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const file = createWriteStream(logFile, { flags: "a" });
+  let buffer = "";
+  const collect = (chunk) => {
+    const text = chunk.toString();
+    buffer = (buffer + text).slice(-200_000);
+    file.write(text);
+    if (echo) process.stdout.write(text);
+  };
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  let exited = null;
+  const exitedPromise = new Promise((r) => {
+    child.on("exit", (code, signal) => {
+      exited = { code, signal };
+      file.end();
+      r(exited);
+    });
+  });
+  const kill = (signal = "SIGTERM") => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // Already gone.
+    }
+    return exitedPromise;
+  };
+  const onExit = () => kill("SIGKILL");
+  process.on("exit", onExit);
+  void exitedPromise.then(() => process.off("exit", onExit));
+
+  const stop = async () => {
+    if (exited) return exited;
+    kill("SIGTERM");
+    // The builder's grace period, then whatever is left goes.
+    const timer = setTimeout(() => kill("SIGKILL"), 15_000);
+    const result = await exitedPromise;
+    clearTimeout(timer);
+    kill("SIGKILL");
+    return result;
+  };
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited) {
+      throw new Error(
+        `the builder exited (${exited.signal ?? `exit ${exited.code}`}) before answering:\n${buffer.slice(-8000)}`,
+      );
+    }
+    try {
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      if (res.ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(
+        `the builder did not answer on ${url} within ${timeoutMs} ms:\n${buffer.slice(-8000)}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    port,
+    pid: child.pid,
+    logFile,
+    stop,
+    kill,
+    logs: () => buffer,
+    exited: exitedPromise,
+  };
 }
