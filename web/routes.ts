@@ -9,6 +9,7 @@ export default [
     index("routes/home.tsx"),
     route("account", "routes/account.tsx"),
     route("operator", "routes/operator.tsx"),
+    route("preview-access", "routes/preview-access.tsx"),
     ...prefix("t/:tenantId", [
       index("routes/dashboard.tsx"),
       route("sites", "routes/sites.tsx"),

@@ -22,6 +22,8 @@ const ARGS = [
 export const SCREENSHOTS = resolve(import.meta.dirname, "../../test-results/e2e");
 
 export type Person = {
+  /** The app's URL this browser was opened on. */
+  baseURL: string;
   context: BrowserContext;
   page: Page;
   /** Full-page screenshot into test-results/e2e/<name>.png. */
@@ -48,6 +50,7 @@ export async function openBrowser(
   page.on("pageerror", (error) => console.error(`[browser] ${error.message}`));
   await mkdir(SCREENSHOTS, { recursive: true });
   return {
+    baseURL,
     context,
     page,
     shot: async (name) => {

@@ -7,7 +7,8 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
-import { browsersFor, type Person, signIn } from "./browser.ts";
+import { api, courseSite, demoTenantId } from "./app-api.ts";
+import { browsersFor, signIn } from "./browser.ts";
 
 const appUrl = inject("appUrl");
 const demoOwner = inject("demoOwner");
@@ -30,46 +31,6 @@ type Item = {
   body: string;
   fields: Record<string, unknown>;
 };
-
-/** Calls the API with the browser's session, as the UI's own scripts would. */
-async function api<T>(p: Person, method: "GET" | "POST", path: string, data?: unknown): Promise<T> {
-  const res = await p.page.request.fetch(`/api/v1${path}`, {
-    method,
-    headers: { origin: appUrl, "x-lectern-csrf": "1" },
-    ...(data === undefined ? {} : { data }),
-  });
-  if (!res.ok()) throw new Error(`${method} ${path}: ${res.status()} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function demoTenantId(p: Person): Promise<string> {
-  const me = await api<{ memberships: { tenantId: string; tenantName: string }[] }>(
-    p,
-    "GET",
-    "/me",
-  );
-  const demo = me.memberships.find((m) => m.tenantName === "Demo University");
-  if (!demo) throw new Error("The demo owner is not in Demo University");
-  return demo.tenantId;
-}
-
-/** A fresh course site for one test, made through the API. */
-async function courseSite(p: Person, title: string) {
-  const tenantId = await demoTenantId(p);
-  const starters = await api<{ items: { id: string; slug: string }[] }>(
-    p,
-    "GET",
-    `/tenants/${tenantId}/starters`,
-  );
-  const course = starters.items.find((s) => s.slug === "course");
-  if (!course) throw new Error("No built-in course starter");
-  const site = await api<{ id: string }>(p, "POST", `/tenants/${tenantId}/sites`, {
-    title,
-    starterId: course.id,
-  });
-  const content = `/tenants/${tenantId}/sites/${site.id}/content`;
-  return { tenantId, siteId: site.id, content, ui: `/t/${tenantId}/sites/${site.id}/content` };
-}
 
 const uidIn = (url: string) => /\/items\/([0-9a-f-]{36})/.exec(url)?.[1] ?? "";
 

@@ -9,7 +9,8 @@
 // heartbeat lets a fault test see a killed builder's build retried within seconds.
 //
 // LECTERN_E2E_SKIP_BUILD=1 reuses an existing build/ (faster when iterating on the tests).
-import { mkdtemp, rm } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -42,6 +43,11 @@ declare module "vitest" {
     builderPort: number;
     /** Where `builderControl` sends its requests. */
     builderControlUrl: string;
+    /**
+     * While this file exists, the builder's Hugo waits before it starts (and keeps waiting), so a
+     * fault test can kill the builder in the middle of a build, deterministically.
+     */
+    holdHugoFile: string;
     /** The Worker's PUBLISH_STALL_SECONDS in this stack. */
     publishStallSeconds: number;
   }
@@ -92,11 +98,27 @@ export default async function setup(project: TestProject) {
     vars: { ...builderVars({ builderPort, secret }), PUBLISH_STALL_SECONDS: String(STALL_SECONDS) },
   });
 
+  // The builder's Hugo, through a wrapper that holds while `holdHugoFile` exists (HUGO_BIN is
+  // the builder's own setting). Once the file is gone, a held Hugo — even one whose builder was
+  // killed — goes on and ends, so nothing is left running.
+  const holdHugoFile = join(persistTo, "hold-hugo");
+  const hugoWrapper = join(persistTo, "hugo-e2e.sh");
+  const realHugo = execFileSync("sh", ["-c", "command -v hugo"], { encoding: "utf8" }).trim();
+  await writeFile(
+    hugoWrapper,
+    `#!/bin/sh\nwhile [ -e '${holdHugoFile}' ]; do /bin/sleep 0.2; done\nexec '${realHugo}' "$@"\n`,
+  );
+  await chmod(hugoWrapper, 0o755);
+
   const builderOptions = {
     port: builderPort,
     workerPort: port,
     secret,
-    env: { BUILDER_HEARTBEAT_MS: String(HEARTBEAT_MS), BUILDER_SHUTDOWN_GRACE_MS: "2000" },
+    env: {
+      BUILDER_HEARTBEAT_MS: String(HEARTBEAT_MS),
+      BUILDER_SHUTDOWN_GRACE_MS: "2000",
+      HUGO_BIN: hugoWrapper,
+    },
   };
   let builder: RunningBuilder | null = null;
   try {
@@ -151,8 +173,10 @@ export default async function setup(project: TestProject) {
     `http://127.0.0.1:${(control.address() as AddressInfo).port}`,
   );
   project.provide("publishStallSeconds", STALL_SECONDS);
+  project.provide("holdHugoFile", holdHugoFile);
 
   return async () => {
+    await rm(holdHugoFile, { force: true });
     await new Promise((resolve) => control.close(resolve));
     await busy;
     await Promise.all([builder?.stop(), worker.stop()]);

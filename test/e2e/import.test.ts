@@ -5,20 +5,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, inject, it } from "vitest";
-import { browsersFor, type Person, signIn } from "./browser.ts";
+import { demoTenantId } from "./app-api.ts";
+import { browsersFor, signIn } from "./browser.ts";
 
 const appUrl = inject("appUrl");
 const demoOwner = inject("demoOwner");
 const person = browsersFor(appUrl);
 const run = Date.now().toString(36);
-
-async function demoTenantId(p: Person): Promise<string> {
-  const res = await p.page.request.get("/api/v1/me");
-  const me = (await res.json()) as { memberships: { tenantId: string; tenantName: string }[] };
-  const demo = me.memberships.find((m) => m.tenantName === "Demo University");
-  if (!demo) throw new Error("The demo owner is not in Demo University");
-  return demo.tenantId;
-}
 
 const dir = mkdtempSync(join(tmpdir(), "lectern-import-"));
 const zipPath = join(dir, "ocw-ci-test-course.zip");

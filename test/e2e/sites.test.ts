@@ -2,7 +2,8 @@
 // creates a course site, finds it in the list, sees the collections its starter declares, adds
 // a new member as an editor, and uploads a starter (first a broken one, then a working one).
 import { describe, expect, inject, it } from "vitest";
-import { browsersFor, type Person, signIn } from "./browser.ts";
+import { demoTenantId } from "./app-api.ts";
+import { browsersFor, signIn } from "./browser.ts";
 
 const appUrl = inject("appUrl");
 const demoOwner = inject("demoOwner");
@@ -14,15 +15,6 @@ const person = browsersFor(appUrl);
 
 /** The demo tenant's id, asked of the API with the browser's session (the owner may belong to
  * other tenants that e2e tests made). */
-async function demoTenantId(p: Person): Promise<string> {
-  const res = await p.page.request.get("/api/v1/me");
-  expect(res.status()).toBe(200);
-  const me = (await res.json()) as { memberships: { tenantId: string; tenantName: string }[] };
-  const demo = me.memberships.find((m) => m.tenantName === "Demo University");
-  if (!demo) throw new Error("The demo owner is not in Demo University");
-  return demo.tenantId;
-}
-
 const starterYaml = (widget: string) => `collections:
   - name: units
     label: Units

@@ -647,7 +647,8 @@ describe.each(operations)("$key", (op) => {
       res.webSocket?.accept();
       res.webSocket?.close(1000, "matrix");
       // 2xx, or 101 for a WebSocket upgrade the operation documents.
-      const ok = (res.status >= 200 && res.status < 300) || (res.status === 101 && res.webSocket !== null);
+      const ok =
+        (res.status >= 200 && res.status < 300) || (res.status === 101 && res.webSocket !== null);
       expect(ok, `${op.key} as ${label(caller)} should be allowed: ${res.status} ${text}`).toBe(
         true,
       );
