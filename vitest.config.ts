@@ -23,6 +23,10 @@ export default defineConfig(async () => {
                   BUILDER_URL: builder.url,
                   BUILDER_JOB_SECRET: "test-builder-secret-0123456789abcdef",
                   PUBLISH_STALL_SECONDS: "3",
+                  // The fake builder also records mail (test/support/fake-builder.ts).
+                  MAIL_API_URL: `${builder.url}/mail`,
+                  MAIL_API_TOKEN: "test-mail-token",
+                  MAIL_FROM: "lectern@lectern.test",
                 },
               },
             }),

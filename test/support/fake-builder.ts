@@ -2,10 +2,19 @@
 // runner's Node process that records the signed jobs the SitePublisher sends and answers as the
 // builder would (202), or as a builder that is down or full (per-site mode). Workers tests read
 // what it got from GET /__jobs?siteId=… ; the builder's own behaviour is tested in test/builder.
+// It also plays the HTTP mail API of workers/domain/mail.ts (`POST /mail`, `{ from, to,
+// subject, text }` with a bearer token), so tests can read what was mailed: GET /__mail?to=….
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 
 type Received = { siteId: string; jobId: string; signature: string | null; body: string };
+type Mailed = {
+  authorization: string | null;
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+};
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -19,6 +28,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 export async function startFakeBuilder(): Promise<{ url: string; close(): Promise<void> }> {
   const jobs: Received[] = [];
   const modes = new Map<string, number>();
+  const mail: Mailed[] = [];
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://fake");
     const body = await readBody(req);
@@ -43,6 +53,22 @@ export async function startFakeBuilder(): Promise<{ url: string; close(): Promis
           status < 300 ? { jobId: job.jobId, state: "accepted" } : { error: "unavailable" },
         ),
       );
+      return;
+    }
+    if (req.method === "POST" && url.pathname === "/mail") {
+      try {
+        const m = JSON.parse(body) as Omit<Mailed, "authorization">;
+        mail.push({ ...m, authorization: req.headers.authorization ?? null });
+        res.writeHead(202, { "content-type": "application/json" }).end("{}");
+      } catch {
+        res.writeHead(400).end();
+      }
+      return;
+    }
+    if (req.method === "GET" && url.pathname === "/__mail") {
+      const to = url.searchParams.get("to");
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(mail.filter((m) => m.to === to)));
       return;
     }
     if (req.method === "GET" && url.pathname === "/__jobs") {

@@ -215,12 +215,17 @@ export class SitePublisher extends DurableObject<Env> {
       const now = Date.now();
       const db = this.db;
       const row = await db
-        .select({ contentVersion: deploys.contentVersion, requestedBy: deploys.requestedBy })
+        .select({
+          contentVersion: deploys.contentVersion,
+          requestedBy: deploys.requestedBy,
+          timings: deploys.timings,
+        })
         .from(deploys)
         .where(and(eq(deploys.tenantId, s.tenantId), eq(deploys.id, run.deployId)))
         .limit(1);
       const version = row[0]?.contentVersion ?? null;
-      const timings = { ...(body.timings ?? {}) };
+      // The builder's phases join what the object recorded itself (`queue`, at begin).
+      const timings = { ...(row[0]?.timings ?? {}), ...(body.timings ?? {}) };
       await db.batch([
         updateDeploy(db, s.tenantId, run.deployId, {
           state: "activating",

@@ -9,12 +9,14 @@ import {
   builderPost,
   completeJob,
   jobsOf,
+  mailTo,
   makeSite,
   nth,
   SECRET,
   setBuilderMode,
   siteHostUrl,
   status,
+  waitFor,
   waitForJobs,
 } from "./support.ts";
 
@@ -91,7 +93,7 @@ describe("publishing", () => {
       log: "hugo: built",
       requestedBy: { id: t.roles.admin.id },
     });
-    expect(detail.timings).toMatchObject({ build: 40, upload: 10 });
+    expect(detail.timings).toMatchObject({ queue: expect.any(Number), build: 40, upload: 10 });
     expect(detail.durationMs).toBeGreaterThanOrEqual(0);
 
     // The audit log has the publish.
@@ -241,6 +243,20 @@ describe("publishing", () => {
       j2.deployId,
     ]);
     expect(failures.items[0].site).toMatchObject({ id: site.id, slug: site.slug });
+    // Whoever asked is also told by mail, with the reason and where to read the log.
+    const mails = await waitFor(async () => {
+      const got = await mailTo(t.roles.admin.email);
+      return got.length > 0 ? got : null;
+    });
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatchObject({
+      authorization: "Bearer test-mail-token",
+      from: "lectern@lectern.test",
+    });
+    expect(mails[0]?.subject).toContain("(live) failed");
+    expect(mails[0]?.text).toContain("Hugo failed");
+    expect(mails[0]?.text).toContain(`/t/${t.tenant.id}/sites/${site.id}/publish`);
+    expect(await mailTo(t.roles.owner.email)).toEqual([]);
     // Someone else asked for nothing.
     const none = await json(
       await call(`/tenants/${t.tenant.id}/publish-failures`, { cookie: t.roles.owner.cookie }),

@@ -60,6 +60,24 @@ export async function waitForJobs(siteId: string, count: number, timeoutMs = 10_
   }
 }
 
+/** Polls `fn` until it gives a value (mail is sent in the background, after the response). */
+export async function waitFor<T>(fn: () => Promise<T | null>, timeoutMs = 5_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value !== null) return value;
+    if (Date.now() > until) throw new Error("waited in vain");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** What the mail API got for `to` (the fake builder records it). */
+export async function mailTo(
+  to: string,
+): Promise<{ authorization: string | null; from: string; subject: string; text: string }[]> {
+  return (await fetch(`${env.BUILDER_URL}/__mail?to=${encodeURIComponent(to)}`)).json();
+}
+
 export async function setBuilderMode(siteId: string, status: number) {
   await fetch(`${env.BUILDER_URL}/__mode`, {
     method: "POST",
