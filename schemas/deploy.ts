@@ -38,11 +38,27 @@ export const deployFile = z.strictObject({
 });
 export type DeployFile = z.infer<typeof deployFile>;
 
+/**
+ * An uploaded file the site links to (a resource's PDF, image or video), served from R2 MEDIA
+ * where it already is: referenced by every deploy that links to it, never copied into SITES.
+ */
+export const deployMedia = z.strictObject({
+  /** Its R2 MEDIA key; delivery serves only keys under the site's own prefix. */
+  key: z.string().min(1).max(1024),
+  size: z.number().int().min(0),
+  contentType: z.string().min(1).max(200),
+  /** The MEDIA object's etag when the deploy was made: a replaced file gets a new ETag. */
+  etag: z.string().min(1).max(200),
+});
+export type DeployMedia = z.infer<typeof deployMedia>;
+
 export const deployManifest = z.strictObject({
   version: z.literal(1),
   deployId,
   /** Path → blob, in the builder's (sorted) walk order. */
   files: z.record(deployPath, deployFile),
+  /** Path → uploaded media, for paths the built files do not have. */
+  media: z.record(deployPath, deployMedia).optional(),
 });
 export type DeployManifest = z.infer<typeof deployManifest>;
 
@@ -55,3 +71,29 @@ export function blobKey(hash: string): string {
 export function deployManifestKey(id: DeployId): string {
   return `deploys/${id}.json`;
 }
+
+/** R2 MEDIA prefix under which a site's uploaded files live (`…/files/<uid>/<name>`). */
+export function siteMediaPrefix(tenantId: string, siteId: string): string {
+  return `t/${tenantId}/s/${siteId}/`;
+}
+
+/** R2 MEDIA key of a resource's file. */
+export function resourceMediaKey(tenantId: string, siteId: string, uid: string, name: string) {
+  return `${siteMediaPrefix(tenantId, siteId)}files/${uid}/${name}`;
+}
+
+/** What the builder reads to link a site's media: its stored resource files, page by page. */
+export const siteMediaPage = z.object({
+  items: z.array(
+    z.object({
+      /** The resource's uid. */
+      uid: z.string(),
+      key: z.string(),
+      size: z.number().int().min(0),
+      etag: z.string(),
+    }),
+  ),
+  /** Pass as `?cursor=` for the next page; null at the end. */
+  cursor: z.string().nullable(),
+});
+export type SiteMediaPage = z.infer<typeof siteMediaPage>;

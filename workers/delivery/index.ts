@@ -9,8 +9,7 @@
 // live is short (60 s, must-revalidate) and tagged with the site's cache tag, which publishing,
 // rollback and unpublish purge; preview is never cached (private, no-store, noindex).
 import type { BuildTarget } from "#schemas/build-job";
-import type { DeployFile } from "#schemas/deploy";
-import { blobKey } from "#schemas/deploy";
+import { blobKey, siteMediaPrefix } from "#schemas/deploy";
 import { createPurgeClient } from "#workers/domain/purge";
 import { parseSiteHost, siteCacheTag } from "#workers/domain/site-hosts";
 import { type Config, config } from "#workers/env";
@@ -166,6 +165,21 @@ export async function handleDelivery(
   if (!manifest) return unavailable(served, head, { deployId, problem: "manifest missing" });
 
   const resolved = resolvePath(manifest, path);
+  if (resolved.kind === "missing") {
+    const media = manifest.media.get(path.segments.join("/"));
+    // Only the site's own uploads, whatever a manifest says.
+    if (media?.key.startsWith(siteMediaPrefix(site.tenantId, site.siteId))) {
+      return serveStored(env.MEDIA, served, request, media.key, {
+        size: media.size,
+        contentType: media.contentType,
+        etag: `"m-${media.etag.replace(/"/g, "")}"`,
+        // The same key can be given a new file: revalidate, never immutable.
+        cache: SHORT,
+        // A file deleted from the media library since: gone, not an outage.
+        missing: "not-found",
+      });
+    }
+  }
   if (resolved.kind === "redirect") {
     return respond(served, 301, null, {
       headers: { location: `${url.pathname}/${url.search}` },
@@ -173,7 +187,12 @@ export async function handleDelivery(
     });
   }
   if (resolved.kind === "missing") return siteNotFound(env, served, manifest, head);
-  return serveFile(env, served, request, resolved.path, resolved.file);
+  return serveStored(env.SITES, served, request, blobKey(resolved.file.hash), {
+    size: resolved.file.size,
+    contentType: resolved.file.contentType,
+    etag: `"${resolved.file.hash}"`,
+    cache: isFingerprinted(resolved.path) ? IMMUTABLE : SHORT,
+  });
 }
 
 function unavailable(served: Served, head: boolean, detail: Record<string, string>) {
@@ -203,16 +222,22 @@ async function siteNotFound(env: Env, served: Served, manifest: Manifest, head: 
   return page(served, 404, "Not found", "There is no page at this address.", head);
 }
 
-async function serveFile(
-  env: Env,
+/** A built file (a blob in SITES) or an uploaded one (MEDIA), with ETag, 304 and Range. */
+async function serveStored(
+  bucket: R2Bucket,
   served: Served,
   request: Request,
-  path: string,
-  file: DeployFile,
+  key: string,
+  file: {
+    size: number;
+    contentType: string;
+    etag: string;
+    cache: string;
+    missing?: "unavailable" | "not-found";
+  },
 ): Promise<Response> {
   const head = request.method === "HEAD";
-  const etag = `"${file.hash}"`;
-  const cache = isFingerprinted(path) ? IMMUTABLE : SHORT;
+  const { etag, cache } = file;
   const headers = new Headers({
     "content-type": file.contentType,
     etag,
@@ -244,11 +269,16 @@ async function serveFile(
   headers.set("content-length", String(length));
   if (head) return respond(served, status, null, { headers, cache });
 
-  const object = await env.SITES.get(
-    blobKey(file.hash),
+  const object = await bucket.get(
+    key,
     range.kind === "range" ? { range: { offset: range.offset, length: range.length } } : {},
   );
-  if (!object) return unavailable(served, false, { problem: "blob missing", hash: file.hash });
+  if (!object) {
+    if (file.missing === "not-found") {
+      return page(served, 404, "Not found", "This file is no longer available.", false);
+    }
+    return unavailable(served, false, { problem: "stored file missing", key });
+  }
   return respond(served, status, object.body, { headers, cache });
 }
 

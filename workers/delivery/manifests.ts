@@ -2,11 +2,21 @@
 // (bounded by total size), a location keeps them in the Cache API, and R2 holds the original
 // (`deploys/<id>.json`, validated against the schema when read from R2, the only place a
 // manifest enters delivery). A manifest is a Map so a path like "__proto__" is just a path.
-import { type DeployFile, deployManifest, deployManifestKey } from "#schemas/deploy";
+import {
+  type DeployFile,
+  type DeployMedia,
+  deployManifest,
+  deployManifestKey,
+} from "#schemas/deploy";
 import { SizedLru } from "./memory.ts";
 import { edgeCache, INTERNAL_ORIGIN } from "./site-lookup.ts";
 
-export type Manifest = { deployId: string; files: Map<string, DeployFile> };
+export type Manifest = {
+  deployId: string;
+  files: Map<string, DeployFile>;
+  /** Uploaded media the site links to, served from R2 MEDIA. */
+  media: Map<string, DeployMedia>;
+};
 
 /** Memory budget for manifests per isolate (isolates have 128 MB in all). */
 export const MANIFEST_MEMORY_BYTES = 32 * 1024 * 1024;
@@ -16,8 +26,15 @@ const memory = new SizedLru<Manifest>(MANIFEST_MEMORY_BYTES);
 
 const manifestCacheKey = (deployId: string) => `${INTERNAL_ORIGIN}/manifest/${deployId}`;
 
-function toManifest(deployId: string, files: Record<string, DeployFile>): Manifest {
-  return { deployId, files: new Map(Object.entries(files)) };
+function toManifest(
+  deployId: string,
+  parsed: { files: Record<string, DeployFile>; media?: Record<string, DeployMedia> | undefined },
+): Manifest {
+  return {
+    deployId,
+    files: new Map(Object.entries(parsed.files)),
+    media: new Map(Object.entries(parsed.media ?? {})),
+  };
 }
 
 /** The manifest of a deploy, or null when R2 has none (or an invalid one). */
@@ -31,8 +48,11 @@ export async function loadManifest(env: Env, deployId: string): Promise<Manifest
   if (cached) {
     const text = await cached.text();
     try {
-      const parsed = JSON.parse(text) as { files: Record<string, DeployFile> };
-      const manifest = toManifest(deployId, parsed.files);
+      const parsed = JSON.parse(text) as {
+        files: Record<string, DeployFile>;
+        media?: Record<string, DeployMedia>;
+      };
+      const manifest = toManifest(deployId, parsed);
       remember(manifest, text);
       return manifest;
     } catch {
@@ -56,7 +76,7 @@ export async function loadManifest(env: Env, deployId: string): Promise<Manifest
     console.error(JSON.stringify({ level: "error", msg: "invalid deploy manifest", deployId }));
     return null;
   }
-  const manifest = toManifest(deployId, parsed.data.files);
+  const manifest = toManifest(deployId, parsed.data);
   remember(manifest, text);
   await edgeCache().put(
     manifestCacheKey(deployId),

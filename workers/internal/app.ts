@@ -1,8 +1,8 @@
 // /internal/v1: what the builder calls. Not for people or API tokens, and not in the public
 // OpenAPI document. Two kinds of credential:
-// - GET /exports/{deployId}: the job's export token (bearer; signToken purpose "build-export",
-//   scoped to that deploy of that site, an hour's life), so the builder reads one site's
-//   content and nothing else.
+// - GET /exports/{deployId} and GET /exports/{deployId}/media: the job's export token (bearer;
+//   signToken purpose "build-export", scoped to that deploy of that site, an hour's life), so
+//   the builder reads one site's content, and the list of its stored media, and nothing else.
 // - POST /sites/{siteId}/jobs/{jobId}/{status|activate|offline}: signed with the job secret
 //   (workers/domain/job-signing.ts; method, path and body signed; five-minute window). A forged
 //   request fails the signature; a replayed one is ignored by the SitePublisher (it accepts a
@@ -12,7 +12,7 @@ import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import type { z } from "zod";
 import { buildJobStatus } from "#schemas/build-job";
-import { deployManifestKey } from "#schemas/deploy";
+import { deployManifestKey, resourceMediaKey, type SiteMediaPage } from "#schemas/deploy";
 import { activateBody, offlineBody } from "#schemas/publish";
 import type { StarterConfig } from "#schemas/starter";
 import { problemResponse } from "#workers/api/errors";
@@ -82,6 +82,21 @@ async function signedJson<T>(req: Request, env: Env, schema: z.ZodType<T>): Prom
   return { ok: true, body: result.data };
 }
 
+/** The export token's claims, when it is valid for `deployId`; else the 401 to answer. */
+async function exportClaims(req: Request, env: Env, deployId: string) {
+  const auth = req.headers.get("authorization") ?? "";
+  const token = auth.startsWith("Bearer ") ? auth.slice(7) : null;
+  const claims = await verifyToken<{ d: string; s: string; t: string }>(
+    config(env).AUTH_SECRET,
+    "build-export",
+    token,
+  );
+  if (!claims || claims.d !== deployId || !DEPLOY_ID.test(deployId)) {
+    return problemResponse("UNAUTHENTICATED", "The export token is not valid for this deploy");
+  }
+  return claims;
+}
+
 function checkIds(siteId: string, jobId: string) {
   if (!SITE_ID.test(siteId)) return problemResponse("NOT_FOUND", "No such site");
   if (!deployIdOfJob(jobId)) return problemResponse("NOT_FOUND", "No such job");
@@ -103,17 +118,8 @@ export const internal = new Hono<{ Bindings: Env }>()
     );
   })
   .get("/exports/:deployId", async (c) => {
-    const deployId = c.req.param("deployId");
-    const auth = c.req.header("authorization") ?? "";
-    const token = auth.startsWith("Bearer ") ? auth.slice(7) : null;
-    const claims = await verifyToken<{ d: string; s: string; t: string }>(
-      config(c.env).AUTH_SECRET,
-      "build-export",
-      token,
-    );
-    if (!claims || claims.d !== deployId || !DEPLOY_ID.test(deployId)) {
-      return problemResponse("UNAUTHENTICATED", "The export token is not valid for this deploy");
-    }
+    const claims = await exportClaims(c.req.raw, c.env, c.req.param("deployId"));
+    if (claims instanceof Response) return claims;
     const db = createDb(c.env.DB);
     const site = await getSiteWithTenant(db, claims.t, claims.s);
     if (!site) return problemResponse("NOT_FOUND", "No such site");
@@ -130,6 +136,27 @@ export const internal = new Hono<{ Bindings: Env }>()
         "x-lectern-content-version": String(site.site.contentVersion),
       },
     });
+  })
+  // The site's stored resource files, for the deploy's media references (never copied).
+  .get("/exports/:deployId/media", async (c) => {
+    const claims = await exportClaims(c.req.raw, c.env, c.req.param("deployId"));
+    if (claims instanceof Response) return claims;
+    const prefix = resourceMediaKey(claims.t, claims.s, "", "").replace(/\/$/, "");
+    const cursor = c.req.query("cursor");
+    const listed = await c.env.MEDIA.list({
+      prefix,
+      limit: 1000,
+      ...(cursor ? { cursor } : {}),
+    });
+    const items: SiteMediaPage["items"] = [];
+    for (const object of listed.objects) {
+      // <prefix><uid>/<name>: one file per resource.
+      const [uid, name, ...rest] = object.key.slice(prefix.length).split("/");
+      if (!uid || !name || rest.length > 0) continue;
+      items.push({ uid, key: object.key, size: object.size, etag: object.httpEtag });
+    }
+    const page: SiteMediaPage = { items, cursor: listed.truncated ? listed.cursor : null };
+    return c.json(page, 200, { "cache-control": "no-store" });
   })
   .post("/sites/:siteId/jobs/:jobId/status", async (c) => {
     const { siteId, jobId } = c.req.param();

@@ -4,6 +4,7 @@
 // batch: every item or none, and no site when anything fails.
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { type ImportReport, importQuery, importReport } from "#schemas/content";
+import { resourceMediaKey } from "#schemas/deploy";
 import { site } from "#schemas/sites";
 import { bulkInsertImported, rawBatch } from "#workers/db/queries/content";
 import { getSiteView } from "#workers/db/queries/sites";
@@ -172,7 +173,7 @@ async function scan(c: AppContext, staged: Staged): Promise<Scan> {
 
 /** R2 key of a resource's file that came in the archive. */
 export function importedMediaKey(tenantId: string, siteId: string, uid: string, path: string) {
-  return `t/${tenantId}/s/${siteId}/files/${uid}/${path.slice(path.lastIndexOf("/") + 1)}`;
+  return resourceMediaKey(tenantId, siteId, uid, path.slice(path.lastIndexOf("/") + 1));
 }
 
 /** Copies the resources' files from the staged archive into MEDIA, streaming each. */
