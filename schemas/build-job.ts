@@ -59,8 +59,50 @@ export const buildJob = z.strictObject({
   offlineUrl: httpUrl.optional(),
   /** After this the Durable Object has given up on the job: do not start it. */
   deadline: isoDateTime,
+  /**
+   * Fail before activation when the built site has broken internal links (a live publish
+   * nobody confirmed): the previous deploy stays, and the failure carries the report.
+   */
+  refuseBrokenLinks: z.boolean().optional(),
 });
 export type BuildJob = z.infer<typeof buildJob>;
+
+/** Items the report lists of each kind; the counts say how many there were in all. */
+export const BUILD_REPORT_ITEMS = 100;
+
+const reportText = z.string().max(500);
+
+/**
+ * What a build found wrong with the content, per page: broken internal links and missing
+ * resources (the theme's warnings), and content accessibility issues in the built pages.
+ */
+export const buildReport = z.strictObject({
+  brokenLinks: z
+    .array(
+      z.strictObject({
+        /** The content file (or page path) holding the link. */
+        page: reportText,
+        /** The uid or path it points at. */
+        target: reportText,
+        /** What kind of reference: resource_link, resource, link, course_image, … */
+        kind: z.string().max(50),
+      }),
+    )
+    .max(BUILD_REPORT_ITEMS),
+  brokenLinkCount: z.number().int().min(0),
+  contentIssues: z
+    .array(
+      z.strictObject({
+        /** The built page's path. */
+        page: reportText,
+        kind: z.enum(["image-alt", "video-captions", "heading-order"]),
+        detail: reportText,
+      }),
+    )
+    .max(BUILD_REPORT_ITEMS),
+  contentIssueCount: z.number().int().min(0),
+});
+export type BuildReport = z.infer<typeof buildReport>;
 
 export const buildJobState = z.enum(["accepted", "building", "uploading", "succeeded", "failed"]);
 export type BuildJobState = z.infer<typeof buildJobState>;
@@ -75,5 +117,7 @@ export const buildJobStatus = z.strictObject({
   message: z.string().max(2000).optional(),
   /** The tail of the build's log (Hugo's output), bounded. */
   log: z.string().max(65_536).optional(),
+  /** With "failed" when the content was the problem (broken links on a live publish). */
+  report: buildReport.optional(),
 });
 export type BuildJobStatus = z.infer<typeof buildJobStatus>;

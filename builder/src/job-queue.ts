@@ -23,6 +23,7 @@
 //   down; retry" (the Durable Object retries them elsewhere), running jobs get the grace period,
 //   and those still running after it are aborted (their signal) and failed the same way.
 import type { BuildJob, BuildJobStatus } from "#schemas/build-job";
+import { ContentRefused } from "./build-report.ts";
 import { type FollowUp, FollowUpLane } from "./follow-ups.ts";
 import type { SendStatus } from "./job-callbacks.ts";
 
@@ -245,7 +246,14 @@ export class JobQueue {
       } catch (error) {
         this.#log(`builder: job ${job.jobId} failed: ${(error as Error)?.stack ?? String(error)}`);
         const message = error instanceof Error ? error.message : String(error);
-        this.#finish(entry, { jobId: job.jobId, state: "failed", message: message || "failed" });
+        // A refusal for the content's sake says what is wrong, page by page.
+        const report = error instanceof ContentRefused ? { report: error.report } : {};
+        this.#finish(entry, {
+          jobId: job.jobId,
+          state: "failed",
+          message: message || "failed",
+          ...report,
+        });
       } finally {
         this.#running.delete(entry);
         this.#pump();

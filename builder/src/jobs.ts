@@ -2,7 +2,8 @@
 //
 //   POST /jobs        signed BuildJob → 202 { jobId, state } (new) | 200 (known job id)
 //   GET  /jobs/{id}   signed, empty body → 200 BuildJobStatus | 404
-//   GET  /healthz     → { ok, hugo?, queued, running, followUps } (503 while shutting down)
+//   GET  /healthz     → { ok, hugo?, pagefind?, queued, running, followUps }
+//                       (503 while shutting down)
 //
 // Errors are RFC 9457 problem+json, as the API's: 401 BAD_SIGNATURE (with the `reason` from
 // job-signing), 400 VALIDATION_FAILED (field errors) or MALFORMED_JSON, 413 PAYLOAD_TOO_LARGE,
@@ -44,7 +45,7 @@ export type BuilderServerOptions = {
   callbacks?: CallbackOptions;
   /** For callbacks; defaults to the global fetch. */
   fetch?: typeof fetch;
-  /** Extra fields for /healthz (the Hugo version). */
+  /** Extra fields for /healthz (the Hugo and Pagefind versions). */
   health?: Record<string, unknown>;
   now?: () => number;
   log?: (line: string) => void;

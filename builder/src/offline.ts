@@ -1,12 +1,14 @@
-// The offline copy of a deploy: the same source built again for reading from disk, zipped,
-// stored in R2 SITES as `offline/<siteId>/<deployId>.zip` and announced to the job's
-// `offlineUrl`. It runs as the job's follow-up (follow-ups.ts), after "succeeded" was sent.
+// The offline copy of a deploy: the same source built again for reading from disk, indexed for
+// search, zipped, stored in R2 SITES as `offline/<siteId>/<deployId>.zip` and announced to the
+// job's `offlineUrl`. It runs as the job's follow-up (follow-ups.ts), after "succeeded" was sent.
 //
 // Decisions:
 // - Relative links and `page.html` files instead of `page/` folders (the offline root config of
 //   builder/theme/site-config.ts: relativeURLs, uglyURLs, params.offline for the theme), with
 //   baseURL "/": opened from a folder, every link finds its file without a web server to turn
 //   `page/` into `page/index.html`.
+// - Search works from the disk too: Pagefind's index goes into one script the search page loads
+//   with a <script> tag, as file:// allows no fetch() (search-index.ts).
 // - The source is the online build's unpacked export, kept for this (not fetched again: the
 //   export token may have expired, and the offline copy must match the online deploy).
 // - The zip goes to a file first, then to R2 in one streamed PUT, retried by reopening the
@@ -21,6 +23,7 @@ import type { DeployId } from "#schemas/deploy";
 import { offlineBody } from "#schemas/publish";
 import type { FollowUp } from "./follow-ups.ts";
 import { runHugo } from "./hugo.ts";
+import { indexSite } from "./search-index.ts";
 import { writeSiteConfig } from "./site-config.ts";
 import { listFiles, putFile } from "./storage.ts";
 import { describeAnswer, postSigned, type WorkerRequestOptions } from "./worker-requests.ts";
@@ -34,6 +37,8 @@ export type OfflineOptions = {
   theme: string;
   themesDir: string;
   hugoBin?: string;
+  pagefindBin?: string;
+  /** The time limit of Hugo and of Pagefind, each. */
   hugoTimeoutMs: number;
   requests?: WorkerRequestOptions;
   log: (line: string) => void;
@@ -90,6 +95,18 @@ async function buildOffline(
     throw new Error(`Hugo ${why}\n${hugo.log.slice(-2_000)}`);
   }
   signal.throwIfAborted();
+  const search = await indexSite({
+    siteDir: output,
+    offline: true,
+    timeoutMs: options.hugoTimeoutMs,
+    signal,
+    ...(options.pagefindBin ? { pagefindBin: options.pagefindBin } : {}),
+  });
+  if (!search.ok) {
+    const why = search.aborted ? "was stopped" : search.timedOut ? "timed out" : "failed";
+    throw new Error(`Pagefind (the search index) ${why}\n${search.log.slice(-2_000)}`);
+  }
+  signal.throwIfAborted();
 
   const zipPath = join(work, "offline.zip");
   const zipped = await writeZip(output, await listFiles(output), zipPath, { signal });
@@ -115,7 +132,7 @@ async function buildOffline(
     throw new Error(`the Worker refused the offline copy: ${describeAnswer(answer)}`);
   }
   options.log(
-    `builder: offline copy of job ${job.jobId}: ${zipped.entries} files, ${size} bytes in ` +
-      `${Math.round(performance.now() - started)} ms`,
+    `builder: offline copy of job ${job.jobId}: ${zipped.entries} files, ${size} bytes, ` +
+      `search index of ${search.pages ?? "?"} pages, in ${Math.round(performance.now() - started)} ms`,
   );
 }

@@ -8,12 +8,14 @@
 // (a builder that takes no jobs); in production that is a configuration error. With one, the
 // site build's settings (settings.ts: R2 through S3, theme, Hugo, purge) must be complete.
 //
-// GET /healthz → { ok: true, hugo: "0.111.3" | null, queued, running } (hugo null: not installed).
+// GET /healthz → { ok: true, hugo: "0.111.3" | null, pagefind: "1.6.0" | null, queued, running }
+// (null: not installed).
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { createPurgeClient } from "#workers/domain/purge";
 import type { RunJob } from "./job-queue.ts";
 import { builderSettingsFromEnv, createBuilderServer } from "./jobs.ts";
+import { pagefindVersion } from "./search-index.ts";
 import { type SiteBuildSettings, siteBuildSettingsFromEnv } from "./settings.ts";
 import { buildSite } from "./site-build.ts";
 import { createS3 } from "./storage.ts";
@@ -55,6 +57,10 @@ if (settings.secrets.length === 0) {
 
 const hugo = await hugoVersion();
 if (build && hugo === null) console.error("builder: hugo is not installed; every build will fail");
+const pagefind = await pagefindVersion();
+if (build && pagefind === null) {
+  console.error("builder: pagefind is not installed (npm install); every build will fail");
+}
 
 let runJob: RunJob = async () => {
   // Unreachable: without a secret /jobs answers 503 before a job is parsed.
@@ -79,7 +85,7 @@ if (build) {
 
 const builder = createBuilderServer({
   ...settings,
-  health: { hugo },
+  health: { hugo, pagefind },
   runJob,
   ...(build ? { heartbeatMs: build.heartbeatMs } : {}),
 });
@@ -87,6 +93,7 @@ const builder = createBuilderServer({
 const shown = await builder.listen(port);
 console.log(
   `builder: listening on :${shown} (hugo ${hugo ?? "not installed"}, ` +
+    `pagefind ${pagefind ?? "not installed"}, ` +
     `${settings.concurrency} at once` +
     (build
       ? `, theme ${build.theme}, bucket ${build.bucket} at ${new URL(build.s3.endpoint).host})`

@@ -1,7 +1,8 @@
 // One site build, as the job queue runs it: fetch the site's export from the API with the job's
-// token, unpack it into a clean temporary directory, build it with Hugo against the theme,
-// upload the output to R2 SITES as a content-addressed deploy, ask the Worker to make it current
-// (activate), purge the CDN cache by the job's tags, and leave the offline copy for later.
+// token, unpack it into a clean temporary directory, build it with Hugo against the theme, index
+// it for search with Pagefind, upload the output to R2 SITES as a content-addressed deploy, ask
+// the Worker to make it current (activate), purge the CDN cache by the job's tags, and leave the
+// offline copy for later.
 //
 // Decisions:
 // - Any failure up to and including activation throws (the queue reports "failed" with the
@@ -10,8 +11,10 @@
 //   (worker-requests.ts).
 // - A purge that fails after activation does not fail the job: the deploy is live, the cache
 //   catches up as its entries expire (HTML is cached briefly), and the outcome says so.
-// - The time of each phase (fetch, build, upload) travels with the activation, where the
-//   deploy record keeps it; activate and purge times are in the outcome message.
+// - The time of each phase (fetch, build, search, upload) travels with the activation, where
+//   the deploy record keeps it; activate and purge times are in the outcome message.
+// - A site without its search index is not published: a Pagefind failure fails the build like
+//   a Hugo failure does, with Pagefind's own words.
 // - The offline copy is the job's follow-up: it reuses the unpacked source, so the work
 //   directory passes to it instead of being removed here; every other path removes it.
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
@@ -20,9 +23,17 @@ import { join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { BuildJob } from "#schemas/build-job";
 import { activateBody } from "#schemas/publish";
+import {
+  brokenLinksFromLog,
+  buildReportOf,
+  ContentRefused,
+  contentIssues,
+} from "./build-report.ts";
 import { runHugo } from "./hugo.ts";
 import type { JobOutcome, JobProgress } from "./job-queue.ts";
+import { mediaReferences } from "./media-refs.ts";
 import { offlineFollowUp } from "./offline.ts";
+import { indexSite } from "./search-index.ts";
 import { writeSiteConfig } from "./site-config.ts";
 import { uploadDeploy } from "./storage.ts";
 import { unpackTarGz } from "./unpack.ts";
@@ -42,7 +53,9 @@ export type SiteBuildOptions = {
   /** Null: no zone configured, the purge is skipped (with a log line). */
   purger: CachePurger | null;
   hugoBin?: string;
-  /** Hugo's time limit for one build (online and offline each). */
+  /** Pagefind's binary; the installed platform package's by default (search-index.ts). */
+  pagefindBin?: string;
+  /** The time limit of Hugo and of Pagefind, each, for one build (online and offline each). */
   hugoTimeoutMs?: number;
   /** Where temporary work directories go; the system's by default. */
   workRoot?: string;
@@ -126,6 +139,51 @@ export async function buildSite(
       );
     }
     signal.throwIfAborted();
+    // The uploaded media the site links (referenced by the manifest, never copied), and what
+    // the build found wrong: the theme's broken-link warnings, resources whose file the site
+    // lacks, content issues in the pages (build-report.ts).
+    const linked = await timed("media", () =>
+      mediaReferences(output, {
+        exportUrl: job.exportUrl,
+        exportToken: job.exportToken,
+        fetch: doFetch,
+        signal,
+      }),
+    );
+    const brokenLinks = brokenLinksFromLog(hugo.log);
+    const buildReport = buildReportOf(
+      [
+        ...brokenLinks,
+        ...linked.missing.map((m) => ({ page: m.page, target: m.url, kind: "file" })),
+      ],
+      await contentIssues(output),
+    );
+    if (job.refuseBrokenLinks && brokenLinks.length > 0) {
+      throw new ContentRefused(
+        `The site has ${brokenLinks.length === 1 ? "1 broken internal link" : `${brokenLinks.length} broken internal links`}. ` +
+          "Fix them, or publish live again and confirm to publish anyway.",
+        buildReport,
+      );
+    }
+    await report({ state: "building", progress: 0.4, message: "Indexing the site for search" });
+    const search = await timed("search", () =>
+      indexSite({
+        siteDir: output,
+        offline: false,
+        timeoutMs: hugoTimeoutMs,
+        signal,
+        ...(options.pagefindBin ? { pagefindBin: options.pagefindBin } : {}),
+      }),
+    );
+    if (!search.ok) {
+      signal.throwIfAborted();
+      throw new Error(
+        search.timedOut
+          ? `Pagefind (the search index) did not finish within its time limit\n${tail(search.log)}`
+          : `Pagefind failed to index the site for search\n${tail(search.log)}`,
+      );
+    }
+    signal.throwIfAborted();
     await report({ state: "uploading", progress: 0.5, message: "Uploading" });
     let lastReported = 0;
     const uploaded = await timed("upload", () =>
@@ -134,6 +192,7 @@ export async function buildSite(
         bucket: options.bucket,
         deployId: job.deployId,
         dir: output,
+        media: linked.media,
         onProgress: (p) => {
           if (p.stage !== "uploading" || p.total === 0) return;
           const fraction = 0.5 + 0.5 * (p.done / p.total);
@@ -154,6 +213,7 @@ export async function buildSite(
       blobsUploaded: uploaded.blobsUploaded,
       bytesUploaded: uploaded.bytesUploaded,
       timings: { ...timings },
+      report: buildReport,
     });
     const activation = await timed("activate", () =>
       postSigned(job.activateUrl, body, secret, {
@@ -186,6 +246,7 @@ export async function buildSite(
         requests: { ...options.requests, fetch: doFetch },
         log,
         ...(options.hugoBin ? { hugoBin: options.hugoBin } : {}),
+        ...(options.pagefindBin ? { pagefindBin: options.pagefindBin } : {}),
       });
       handedOver = true;
     }
@@ -196,8 +257,9 @@ export async function buildSite(
       message:
         `${uploaded.files} files; ${uploaded.blobsUploaded} uploaded ` +
         `(${uploaded.bytesUploaded} bytes), ${uploaded.blobsSkipped} already stored; ` +
-        `Hugo ${hugo.durationMs} ms; ${purged}; ${phases}`,
-      log: tail(hugo.log, 32_000),
+        `Hugo ${hugo.durationMs} ms; search index of ${search.pages ?? "?"} pages ` +
+        `${search.durationMs} ms; ${purged}; ${phases}`,
+      log: tail(`${hugo.log}\n${search.log}`, 32_000),
       ...(followUp ? { followUp } : {}),
     };
   } finally {

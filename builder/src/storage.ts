@@ -29,6 +29,7 @@ import {
   type DeployFile,
   type DeployId,
   type DeployManifest,
+  type DeployMedia,
   deployManifest,
   deployManifestKey,
 } from "#schemas/deploy";
@@ -71,6 +72,8 @@ export type UploadDeployOptions = {
   deployId: DeployId;
   /** The built site (Hugo's destination). */
   dir: string;
+  /** Uploaded media the site links to (media-refs.ts): referenced by the manifest, not copied. */
+  media?: Record<string, DeployMedia>;
   concurrency?: number;
   /** Attempts after the first, per request. */
   retries?: number;
@@ -91,6 +94,7 @@ export async function uploadDeploy({
   bucket,
   deployId,
   dir,
+  media = {},
   concurrency = 8,
   retries = 3,
   retryBaseDelayMs = 250,
@@ -117,7 +121,16 @@ export async function uploadDeploy({
   });
   // fromEntries defines own properties: a file named "__proto__" stays a file.
   const files = Object.fromEntries(paths.map((path, i) => [path, entries[i] as DeployFile]));
-  const manifest = deployManifest.parse({ version: 1, deployId, files });
+  // A path the build produced wins over a media reference of the same name.
+  const references = Object.fromEntries(
+    Object.entries(media).filter(([path]) => !Object.hasOwn(files, path)),
+  );
+  const manifest = deployManifest.parse({
+    version: 1,
+    deployId,
+    files,
+    ...(Object.keys(references).length > 0 ? { media: references } : {}),
+  });
 
   let checked = 0;
   let blobsUploaded = 0;

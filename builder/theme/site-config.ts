@@ -15,6 +15,10 @@
 //   front matter would otherwise create them.
 // - The offline build: relative URLs and `foo.html` files, so the copy opens from `file://`;
 //   `params.offline` hides what only works online (the download link, Learn JSON, sitemap).
+// - The search page is an output format of the home page (`search/index.html`, layouts/
+//   index.search.html), not a content file: it needs no content from the export, and it is
+//   there in every build. The builder indexes the site with Pagefind after Hugo
+//   (builder/src/search-index.ts); where the index goes is said once, here, for both.
 
 export type SiteConfigOptions = {
   /** Theme name, a folder of `themesDir`. */
@@ -26,6 +30,16 @@ export type SiteConfigOptions = {
 };
 
 export const THEME_NAME = "lectern-course";
+
+/** Pagefind's output folder in a built site. */
+export const SEARCH_INDEX_DIR = "pagefind";
+/**
+ * Where the theme lists each resource's file URL (uid → URL, through the same partial that
+ * links it), for the builder to reference the uploaded file in the deploy; never published.
+ */
+export const MEDIA_LIST_FILE = "lectern-media.json";
+/** The offline copy's search index: one classic script, as file:// allows no fetch(). */
+export const OFFLINE_SEARCH_BUNDLE = `${SEARCH_INDEX_DIR}/lectern-offline.js`;
 
 /** The site's root `hugo.toml`. */
 export function siteConfigToml({ theme, themesDir, offline = false }: SiteConfigOptions): string {
@@ -41,6 +55,8 @@ export function siteConfigToml({ theme, themesDir, offline = false }: SiteConfig
     "",
     "[params]",
     `offline = ${offline}`,
+    `search_index_dir = ${JSON.stringify(SEARCH_INDEX_DIR)}`,
+    `search_offline_bundle = ${JSON.stringify(OFFLINE_SEARCH_BUNDLE)}`,
     "",
     // Per-site JSON for Learn on the home page: /learn.json (layouts/index.learn.json).
     "[outputFormats.learn]",
@@ -49,8 +65,25 @@ export function siteConfigToml({ theme, themesDir, offline = false }: SiteConfig
     "isPlainText = true",
     "notAlternative = true",
     "",
+    // The search page: /search/ (layouts/index.search.html).
+    "[outputFormats.search]",
+    `mediaType = "text/html"`,
+    `baseName = "index"`,
+    `path = "search"`,
+    "isHTML = true",
+    "notAlternative = true",
+    "permalinkable = true",
+    "",
+    // The resources' file URLs for the builder: /lectern-media.json (index.media.json).
+    "[outputFormats.media]",
+    `mediaType = "application/json"`,
+    `baseName = ${JSON.stringify(MEDIA_LIST_FILE.replace(/\.json$/, ""))}`,
+    "isPlainText = true",
+    "notAlternative = true",
+    "",
     "[outputs]",
-    `home = ${JSON.stringify(offline ? ["HTML"] : ["HTML", "learn"])}`,
+    // The media list is for the online deploy's references; the offline copy has none.
+    `home = ${JSON.stringify(offline ? ["HTML", "search"] : ["HTML", "learn", "search", "media"])}`,
     // Hugo 0.111 still writes section feeds with "rss" disabled.
     `section = ["HTML"]`,
     "",

@@ -80,6 +80,23 @@ describe("builder/Dockerfile", () => {
     expect(missing).toEqual([]);
   });
 
+  it("installs the builder's tools: Hugo from Debian, Pagefind with its platform binary", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+    // The runtime stage installs production dependencies only.
+    expect(pkg.dependencies.pagefind).toMatch(/^\d+\.\d+\.\d+$/);
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));
+    expect(runtime).toMatch(/apt-get install [^\n]*\bhugo\b/);
+    expect(runtime).toMatch(/^RUN npm ci --omit=dev\b/m);
+    // The binary is an optional dependency (@pagefind/<os>-<cpu>).
+    expect(runtime).not.toMatch(/--omit=optional|--no-optional/);
+    const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8"));
+    for (const platform of ["linux-x64", "linux-arm64"]) {
+      expect(lock.packages[`node_modules/@pagefind/${platform}`]?.version).toBe(
+        pkg.dependencies.pagefind,
+      );
+    }
+  });
+
   it("runs as production, not as root, with the theme where the builder looks for it", () => {
     expect(dockerfile).toMatch(/^ENV .*NODE_ENV=production/m);
     expect(dockerfile).toMatch(/^USER node$/m);

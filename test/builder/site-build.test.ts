@@ -1,11 +1,12 @@
 // One site build end to end on the builder's side, with real parts: a local HTTP server stands
 // in for the Worker (the export route, serving a tar.gz made by the Worker's own tar writer;
 // the signed activate and offline endpoints; Cloudflare's purge API as workers/local/purge.ts
-// answers it), the real Hugo builds against the real theme (builder/theme/lectern-course), and
-// s3rver receives the deploy.
+// answers it), the real Hugo builds against the real theme (builder/theme/lectern-course), the
+// real Pagefind indexes it for search, and s3rver receives the deploy.
 
 import { execFile } from "node:child_process";
-import { chmod, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -125,6 +126,13 @@ beforeAll(async () => {
   worker = createServer(async (req, res) => {
     const path = (req.url ?? "").split("?")[0] as string;
     const body = await readBody(req);
+    if (path === "/export/media") {
+      // The site's stored files, as the Worker lists them for the job (one page).
+      const ok = req.headers.authorization === `Bearer ${TOKEN}`;
+      res.writeHead(ok ? 200 : 401, { "content-type": "application/json" });
+      res.end(ok ? JSON.stringify({ items: storedMedia, cursor: null }) : "");
+      return;
+    }
     if (path === "/export") {
       seenAuth.push(req.headers.authorization);
       if (req.headers.authorization !== `Bearer ${TOKEN}`) {
@@ -229,6 +237,15 @@ async function slowHugo(seconds: number): Promise<string> {
   return path;
 }
 
+/** Not running: exited, or a zombie nobody reaped (its parent may be a container's PID 1). */
+function gone(pid: number): boolean {
+  try {
+    return /^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true;
+  }
+}
+
 async function until(condition: () => boolean, what: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -256,6 +273,83 @@ function queueFor(siteOptions: SiteBuildOptions, heartbeatMs = 0) {
   return { queue, statuses, lines, terminal };
 }
 
+let storedMedia: { uid: string; key: string; size: number; etag: string }[] = [];
+
+describe("buildSite with media and a report", () => {
+  const NOTES_UID = "0b1c6a1e-1c4a-4f7e-9d1a-5d3f2a000001";
+  const MISSING_UID = "0b1c6a1e-1c4a-4f7e-9d1a-5d3f2a000002";
+  const resource = (uid: string, name: string) =>
+    new TextEncoder().encode(
+      `---\ntitle: ${name}\ncontent_type: resource\nuid: ${uid}\nresourcetype: Document\nfile: /courses/physics/${name}\nfile_type: application/pdf\n---\n`,
+    );
+  let saved: Uint8Array;
+
+  beforeAll(async () => {
+    saved = exportBody;
+    exportBody = await exportOf([
+      {
+        path: "content/pages/syllabus.md",
+        content: page("Syllabus", "See [week 9](/pages/week-9/)."),
+      },
+      { path: "content/resources/notes.md", content: resource(NOTES_UID, "notes.pdf") },
+      { path: "content/resources/gone.md", content: resource(MISSING_UID, "gone.pdf") },
+      {
+        path: "data/course.json",
+        content: new TextEncoder().encode(
+          JSON.stringify({ course_title: "Physics", site_url_path: "courses/physics" }),
+        ),
+      },
+    ]);
+    storedMedia = [
+      {
+        uid: NOTES_UID,
+        key: `t/ten_1/s/${SITE_ID}/files/${NOTES_UID}/notes.pdf`,
+        size: 1234,
+        etag: '"n1"',
+      },
+    ];
+  });
+  afterAll(() => {
+    exportBody = saved;
+    storedMedia = [];
+  });
+
+  it("refuses a live build with broken links before uploading, saying where they are", async () => {
+    const { queue, terminal } = queueFor(options());
+    const j = job({ target: "live", refuseBrokenLinks: true });
+    queue.submit(j);
+    await until(() => terminal(j.jobId) !== undefined, "the refusal");
+    const failed = terminal(j.jobId);
+    expect(failed?.state).toBe("failed");
+    expect(failed?.message).toContain("1 broken internal link");
+    expect(failed?.report?.brokenLinks).toEqual([
+      { page: "pages/syllabus.md", target: "/pages/week-9/", kind: "link" },
+      { page: "resources/gone.md", target: "/gone.pdf", kind: "file" },
+    ]);
+    expect(await readManifest({ s3, bucket, deployId: j.deployId })).toBeNull();
+    expect(events).not.toContain("activate");
+    await queue.shutdown(1_000);
+  });
+
+  it("otherwise publishes, referencing stored media in the manifest and reporting the rest", async () => {
+    const j = job();
+    await buildSite(j, async () => {}, noSignal, options());
+    const manifest = await readManifest({ s3, bucket, deployId: j.deployId });
+    expect(manifest?.media).toEqual({
+      "notes.pdf": {
+        key: `t/ten_1/s/${SITE_ID}/files/${NOTES_UID}/notes.pdf`,
+        size: 1234,
+        etag: '"n1"',
+        contentType: "application/pdf",
+      },
+    });
+    // The theme's list is for the builder, not for readers.
+    expect(Object.keys(manifest?.files ?? {})).not.toContain("lectern-media.json");
+    const activation = activations.at(-1)?.body;
+    expect(activation?.report).toMatchObject({ brokenLinkCount: 2, contentIssueCount: 0 });
+  });
+});
+
 describe("buildSite", () => {
   it("builds and uploads the deploy, activates it (signed, with counts) and purges its tags", async () => {
     const reports: JobProgress[] = [];
@@ -266,6 +360,17 @@ describe("buildSite", () => {
     const paths = Object.keys(manifest?.files ?? {});
     expect(paths).toEqual(expect.arrayContaining(["index.html", "pages/syllabus/index.html"]));
     expect(manifest?.files["pages/syllabus/index.html"]?.contentType).toMatch(/^text\/html/);
+    // The search page and Pagefind's index (search-index.ts), without Pagefind's own UIs.
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "search/index.html",
+        "pagefind/pagefind.js",
+        "pagefind/pagefind-entry.json",
+      ]),
+    );
+    expect(paths.some((p) => p.startsWith("pagefind/fragment/"))).toBe(true);
+    expect(paths.filter((p) => p.startsWith("pagefind/pagefind-ui"))).toEqual([]);
+    expect(manifest?.files["pagefind/pagefind.js"]?.contentType).toMatch(/^text\/javascript/);
 
     expect(activations).toHaveLength(1);
     const activation = activations[0] as Call;
@@ -280,6 +385,7 @@ describe("buildSite", () => {
       timings: {
         fetch: expect.any(Number),
         build: expect.any(Number),
+        search: expect.any(Number),
         upload: expect.any(Number),
       },
     });
@@ -288,6 +394,10 @@ describe("buildSite", () => {
     ]);
     expect(events).toEqual(["activate", "purge"]);
     expect(outcome.message).toMatch(/files; \d+ uploaded .*cache purged \(1 tags\)/);
+    // Home, the list of pages and the two pages; not the search page or the 404 page.
+    expect(outcome.message).toMatch(/search index of 4 pages \d+ ms/);
+    expect(outcome.log).toContain("Running Pagefind");
+    expect(reports.map((r) => r.message)).toContain("Indexing the site for search");
     expect(outcome.followUp).toBeUndefined();
     // Progress only moves forward and ends uploading.
     const progress = reports.map((r) => r.progress ?? 0);
@@ -323,6 +433,43 @@ describe("buildSite", () => {
     } finally {
       exportBody = previous;
     }
+  });
+
+  it("fails with Pagefind's message when indexing fails, and neither uploads nor activates", async () => {
+    const pagefindBin = join(work, "broken-pagefind");
+    await writeFile(pagefindBin, "#!/bin/sh\necho 'Error: the index broke' >&2\nexit 1\n");
+    await chmod(pagefindBin, 0o755);
+    const j = job();
+    await expect(buildSite(j, async () => {}, noSignal, options({ pagefindBin }))).rejects.toThrow(
+      /^Pagefind failed to index the site for search\n[\s\S]*Error: the index broke/,
+    );
+    expect(await readManifest({ s3, bucket, deployId: j.deployId })).toBeNull();
+    expect(events).toEqual([]);
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it("an abort while Pagefind runs stops it at once and leaves nothing", async () => {
+    const pidFile = join(work, "pagefind-sleeper.pid");
+    const pagefindBin = join(work, "hung-pagefind");
+    await writeFile(pagefindBin, `#!/bin/sh\nsleep 30 & echo $! > ${pidFile}\nwait\n`);
+    await chmod(pagefindBin, 0o755);
+    const controller = new AbortController();
+    const report = async (status: JobProgress) => {
+      if (status.message === "Indexing the site for search") {
+        setTimeout(() => controller.abort(new Error("shutting down")), 300);
+      }
+    };
+    const started = Date.now();
+    const j = job();
+    await expect(
+      buildSite(j, report, { signal: controller.signal }, options({ pagefindBin })),
+    ).rejects.toThrow(/shutting down/);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const sleeper = Number(await readFile(pidFile, "utf8"));
+    await until(() => gone(sleeper), "Pagefind to stop");
+    expect(await readManifest({ s3, bucket, deployId: j.deployId })).toBeNull();
+    expect(events).toEqual([]);
+    expect(await leftovers()).toEqual([]);
   });
 
   it("fails clearly when the export cannot be fetched", async () => {
@@ -428,7 +575,18 @@ describe("buildSite in the job queue", () => {
     expect(zip?.length).toBe(offline.body.bytes);
     const { entries } = await openZip(bytesSource(zip as Uint8Array), DEFAULT_IMPORT_LIMITS);
     const names = entries.map((entry) => entry.path);
-    expect(names).toEqual(expect.arrayContaining(["index.html", "pages/syllabus.html"]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "index.html",
+        "pages/syllabus.html",
+        "search/index.html",
+        "pagefind/lectern-offline.js",
+      ]),
+    );
+    // Offline, the whole search index is that one script (search-index.ts).
+    expect(names.filter((name) => name.startsWith("pagefind/"))).toEqual([
+      "pagefind/lectern-offline.js",
+    ]);
     // Relative links and page.html files: the copy reads from a folder, no server needed.
     const zipPath = join(work, `${j.jobId}.zip`);
     await writeFile(zipPath, zip as Uint8Array);

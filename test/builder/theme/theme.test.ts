@@ -392,6 +392,26 @@ describe("the per-site JSON for Learn", () => {
   });
 });
 
+describe("the media list for the builder", () => {
+  it("gives every resource's file URL, as the pages link it, by uid", async () => {
+    const b = build("course");
+    const list = JSON.parse(await readOutput(b, "lectern-media.json")) as {
+      version: number;
+      items: { uid: string; url: string }[];
+    };
+    expect(list.version).toBe(1);
+    const resources = [...b.files.entries()].filter(
+      ([p, text]) => p.startsWith("content/resources/") && /^file: (?!null$|''$)/m.test(text),
+    );
+    expect(list.items).toHaveLength(resources.length);
+    // OCW's /courses/<site>/ prefix is the site's own media folder: served from the root.
+    const pdf = list.items.find((i) => i.uid === "8e40ed3c-81d4-47e1-bf2f-4fd4a52a1da8");
+    expect(pdf?.url).toBe("/example_pdf.pdf");
+    const page = await readOutput(b, "resources/example_pdf/index.html");
+    expect(page).toContain('href="/example_pdf.pdf"');
+  });
+});
+
 describe("the offline build", () => {
   it("renders every content file to a foo.html page", async () => {
     const b = build("offline");
@@ -444,13 +464,73 @@ describe("the offline build", () => {
   });
 });
 
+describe("the search page", () => {
+  it("is there online and offline, with a form that works without JavaScript", async () => {
+    for (const [key, form] of [
+      ["course", '<form class="search-form" role="search" action="/search/" method="get">'],
+      [
+        "offline",
+        '<form class="search-form" role="search" action="../search/index.html" method="get">',
+      ],
+    ] as const) {
+      const html = await readOutput(build(key), "search/index.html");
+      expect(html).toContain("<title>Search | OCW CI Test Course</title>");
+      expect(html).toContain(form);
+      expect(html).toContain('<input id="search-query" type="search" name="q"');
+      expect(html).toMatch(/<p id="search-status" [^>]*>Search needs JavaScript/);
+      // Not indexed itself, and no link to itself.
+      expect(html).not.toContain("data-pagefind-body");
+      expect(html).not.toContain("search-link");
+    }
+    const offline = await readOutput(build("offline"), "search/index.html");
+    expect(offline).toContain('<script src="../pagefind/lectern-offline.js" defer></script>');
+    expect(offline).toMatch(
+      /<script src="\.\.\/js\/search\.min\.[0-9a-f]+\.js" data-index="pagefind\/" defer>/,
+    );
+  });
+
+  it("is linked from every page's header; the content, not the menus, is marked for the index", async () => {
+    for (const key of ["course", "offline"]) {
+      const b = build(key);
+      for (const path of await htmlFiles(b)) {
+        if (path === "search/index.html") continue;
+        const html = await readOutput(b, path);
+        const depth = path.split("/").length - 1;
+        const href =
+          key === "offline" ? `${"../".repeat(depth) || "./"}search/index.html` : "/search/";
+        expect(html, path).toContain(
+          `<a class="search-link" href="${href}">Search this course</a>`,
+        );
+        const body = path === "404.html" ? "" : " data-pagefind-body";
+        expect(html, path).toContain(`<main id="main" tabindex="-1"${body}>`);
+      }
+    }
+  });
+});
+
 describe("the theme budget", () => {
   it("measures HTML, CSS and JS (gzip)", async () => {
     const budget = await themeBudget(build("course").output);
     expect(budget.htmlBytesPerPage).toBeGreaterThan(500);
     expect(budget.cssBytes).toBeGreaterThan(500);
-    // Small by design: the theme ships no script at all.
+    // Small by design: one stylesheet per page, and a script only on the search page.
     expect(budget.cssBytes).toBeLessThan(5_000);
-    expect(budget.jsBytes).toBe(0);
+    expect(budget.jsBytes).toBeGreaterThan(0);
+    expect(budget.jsBytes).toBeLessThan(2_500);
+  });
+
+  it("loads no script and only the main stylesheet on every page but the search page", async () => {
+    const b = build("course");
+    for (const path of await htmlFiles(b)) {
+      if (path === "search/index.html") continue;
+      const html = await readOutput(b, path);
+      expect(html, path).not.toContain("<script");
+      expect(html.match(/<link rel="stylesheet"/g), path).toHaveLength(1);
+    }
+    const search = await readOutput(b, "search/index.html");
+    expect(search.match(/<script /g)).toHaveLength(1);
+    expect(
+      search.match(/<link rel="stylesheet" href="\/css\/(main|search)\.min\.[0-9a-f]+\.css">/g),
+    ).toHaveLength(2);
   });
 });

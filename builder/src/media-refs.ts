@@ -1,0 +1,119 @@
+// The uploaded files a built site links to (resources' PDFs, images, videos, captions), as
+// references for the deploy's manifest: delivery serves them from R2 MEDIA where they already
+// are, so a deploy never copies media and a republish never re-uploads it (ADR 009).
+//
+// Decisions:
+// - Which URL a resource's file has is the theme's business: the theme writes every resource's
+//   file URL by uid into `lectern-media.json` (builder/theme/site-config.ts, MEDIA_LIST_FILE)
+//   through the same partial its pages link with. The builder only matches those URLs to the
+//   stored files the Worker lists for the job (`<exportUrl>/media`, the job's export token),
+//   and removes the list from the site.
+// - Only local paths become references; a URL of another host is a link, not our media. A path
+//   the build itself produced wins over a reference (the manifest's files come first).
+// - Several resources may link the same path (OCW courses reuse file names): the first with a
+//   stored file gives it, in the theme's (stable) page order.
+// - The content type comes from the path, like every built file's (content-types.ts).
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { type DeployMedia, deployPath, siteMediaPage } from "#schemas/deploy";
+import { MEDIA_LIST_FILE } from "../theme/site-config.ts";
+import { contentTypeFor } from "./content-types.ts";
+
+type ThemeList = { version: 1; items: { uid: string; url: string; page?: string }[] };
+
+/** At most this many listing pages (1,000 files each): a bound, not an expected size. */
+const MAX_PAGES = 200;
+
+/** Reads and removes the theme's media list from a built site; empty when there is none. */
+export async function takeMediaList(siteDir: string): Promise<ThemeList["items"]> {
+  const path = join(siteDir, MEDIA_LIST_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+  await rm(path, { force: true });
+  const list = JSON.parse(text) as ThemeList;
+  if (list.version !== 1 || !Array.isArray(list.items)) {
+    throw new Error(`${MEDIA_LIST_FILE} is not a version 1 media list`);
+  }
+  return list.items;
+}
+
+/** The site path a theme URL names, or null when it is not a path on this site. */
+export function localPath(url: string): string | null {
+  if (!url.startsWith("/") || url.startsWith("//")) return null;
+  const bare = url.replace(/[?#].*$/, "").replace(/^\/+/, "");
+  let path: string;
+  try {
+    path = decodeURIComponent(bare);
+  } catch {
+    return null;
+  }
+  return deployPath.safeParse(path).success ? path : null;
+}
+
+export type MediaRefsOptions = {
+  /** The job's export URL; the listing is `<exportUrl>/media`. */
+  exportUrl: string;
+  exportToken: string;
+  fetch?: typeof fetch;
+  signal?: AbortSignal;
+};
+
+/** The stored files of the job's site, by resource uid (every listing page). */
+export async function storedMedia(options: MediaRefsOptions) {
+  const doFetch = options.fetch ?? fetch;
+  const byUid = new Map<string, { key: string; size: number; etag: string }>();
+  let cursor: string | null = null;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const url = new URL(`${options.exportUrl}/media`);
+    if (cursor) url.searchParams.set("cursor", cursor);
+    const res = await doFetch(url, {
+      headers: { authorization: `Bearer ${options.exportToken}` },
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (!res.ok) throw new Error(`Listing the site's media failed: HTTP ${res.status}`);
+    const parsed = siteMediaPage.parse(await res.json());
+    for (const item of parsed.items) {
+      byUid.set(item.uid, { key: item.key, size: item.size, etag: item.etag });
+    }
+    cursor = parsed.cursor;
+    if (!cursor) return byUid;
+  }
+  throw new Error(`The site has more media than ${MAX_PAGES} listing pages`);
+}
+
+/** The manifest's media references for a built site (the theme's list is removed from it). */
+export async function mediaReferences(
+  siteDir: string,
+  options: MediaRefsOptions,
+): Promise<{
+  media: Record<string, DeployMedia>;
+  linked: number;
+  /** Resources whose local file the site does not have (their pages link to nothing). */
+  missing: { page: string; url: string }[];
+}> {
+  const items = await takeMediaList(siteDir);
+  const media: Record<string, DeployMedia> = Object.create(null);
+  const missing: { page: string; url: string }[] = [];
+  if (items.length === 0) return { media, linked: 0, missing };
+  const stored = await storedMedia(options);
+  for (const { uid, url, page } of items) {
+    const path = localPath(url);
+    if (!path) continue;
+    const file = stored.get(uid);
+    if (!file) {
+      if (!(path in media)) missing.push({ page: page ?? uid, url });
+      continue;
+    }
+    if (path in media) continue;
+    media[path] = { ...file, contentType: contentTypeFor(path) };
+  }
+  // A path given by another resource is not missing after all.
+  const found = missing.filter((m) => !((localPath(m.url) ?? "") in media));
+  // A plain object for the manifest (JSON), with own properties only.
+  return { media: { ...media }, linked: items.length, missing: found };
+}
