@@ -2,7 +2,7 @@
 // preview-link bodies and answers, and what the SitePublisher pushes to the publish panel.
 // See docs/decisions/009-publishing.md.
 import { z } from "zod";
-import { buildTarget } from "./build-job.ts";
+import { buildReport, buildTarget } from "./build-job.ts";
 import { cursorQuery, isoDateTime, prefixedId } from "./common.ts";
 import { deployId } from "./deploy.ts";
 
@@ -61,12 +61,18 @@ export const deploy = z
     durationMs: z.number().int().nullable(),
     /** Milliseconds per phase (queue, build, upload, activate, purge), when known. */
     timings: z.record(z.string(), z.number()).nullable(),
+    /** Broken internal links and content issues the build found (details on the deploy). */
+    brokenLinkCount: z.number().int().nullable(),
+    contentIssueCount: z.number().int().nullable(),
   })
   .meta({ id: "Deploy" });
 export type Deploy = z.infer<typeof deploy>;
 
 export const deployDetail = deploy
-  .extend({ log: z.string().nullable().meta({ description: "Tail of the build log" }) })
+  .extend({
+    log: z.string().nullable().meta({ description: "Tail of the build log" }),
+    report: buildReport.nullable().meta({ description: "What the build found wrong, per page" }),
+  })
   .meta({ id: "DeployDetail" });
 export type DeployDetail = z.infer<typeof deployDetail>;
 
@@ -176,7 +182,13 @@ export const domainName = z
   });
 export const addDomainBody = z.strictObject({ hostname: domainName });
 export const siteDomain = z
-  .object({ hostname: z.string(), siteId: z.string(), createdAt: isoDateTime })
+  .object({
+    hostname: z.string(),
+    siteId: z.string(),
+    /** Who mapped it (null once their account is gone). */
+    createdBy: person.nullable(),
+    createdAt: isoDateTime,
+  })
   .meta({ id: "SiteDomain" });
 
 /** What the publish panel's WebSocket receives. */
@@ -187,6 +199,9 @@ export type PublishEvent = z.infer<typeof publishEvent>;
 
 // ---- Builder → Worker (signed with the job secret, /internal/v1) ----
 
+/** A live publish: confirm it to publish even when the build finds broken internal links. */
+export const publishLiveBody = z.strictObject({ confirmBrokenLinks: z.boolean().optional() });
+
 /** The builder asks to make its upload current: one D1 write switches the target's pointer. */
 export const activateBody = z.strictObject({
   jobId: z.string().min(1).max(100),
@@ -195,6 +210,8 @@ export const activateBody = z.strictObject({
   bytesUploaded: z.number().int().min(0),
   /** Milliseconds per builder phase so far (fetch, build, upload). */
   timings: z.record(z.string(), z.number().min(0)).optional(),
+  /** What the build found wrong with the content (never a reason not to activate here). */
+  report: buildReport.optional(),
 });
 
 /** The offline copy of a deploy is stored (R2 SITES key) and can be offered for download. */

@@ -1,4 +1,5 @@
 import { Link } from "react-router";
+import { BuildReportView } from "../components/publish/build-report.tsx";
 import {
   deployStateLabels,
   formatBytes,
@@ -85,6 +86,15 @@ export default function PublishDeploy({ loaderData }: Route.ComponentProps) {
             </a>
           </p>
         ) : null}
+      </section>
+
+      <section className="panel" aria-labelledby="deploy-report-title">
+        <h2 id="deploy-report-title">Build report</h2>
+        {deploy.report ? (
+          <BuildReportView report={deploy.report} />
+        ) : (
+          <p className="muted">This build made no report.</p>
+        )}
       </section>
 
       <section className="panel" aria-labelledby="deploy-log-title">

@@ -88,7 +88,17 @@ export async function action({ params, context, request }: Route.ActionArgs) {
 
   if (intent === "publish-preview" || intent === "publish-live") {
     const target = intent === "publish-live" ? "live" : "preview";
-    const res = await siteApi.publish[target].$post({ param, json: {} });
+    // "Publish live anyway", after a build refused broken links.
+    const confirm = target === "live" && form.get("confirmBrokenLinks") === "1";
+    const res =
+      target === "live"
+        ? await siteApi.publish.live.$post({
+            param,
+            // The typed client reads an optional body as Record<string, never> & the schema;
+            // the API validates the body against publishLiveBody all the same.
+            json: (confirm ? { confirmBrokenLinks: true } : {}) as Record<string, never>,
+          })
+        : await siteApi.publish.preview.$post({ param, json: {} });
     if ((res.status as number) === 401) throw redirect(signInPath(request));
     if (!res.ok) {
       const problem = await readProblem(res);

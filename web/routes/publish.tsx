@@ -40,6 +40,14 @@ export default function Publish({ loaderData, actionData }: Route.ComponentProps
   const otherFailure = failed && !scheduleFailure && !shareFailure && !rowFailure ? failed : null;
   const lastFinished = deploys.find((d) => !activeDeployStates.includes(d.state)) ?? null;
   const pending = status.schedules.filter((s) => s.state === "pending");
+  // The newest finished live build: did it stop at broken links nobody confirmed?
+  const lastLive = deploys.find(
+    (d) => d.target === "live" && !activeDeployStates.includes(d.state),
+  );
+  const refused =
+    lastLive?.state === "failed" && (lastLive.brokenLinkCount ?? 0) > 0 && can.publishLive
+      ? lastLive
+      : null;
 
   return (
     <>
@@ -95,6 +103,25 @@ export default function Publish({ loaderData, actionData }: Route.ComponentProps
           siteId={site.id}
           lastFinished={lastFinished}
         />
+        {refused && !status.current ? (
+          <div className="notice" role="note">
+            <p>
+              The last live publish stopped before going live: the site has{" "}
+              {refused.brokenLinkCount === 1
+                ? "1 broken internal link"
+                : `${refused.brokenLinkCount} broken internal links`}
+              . <Link to={`${siteBase}/publish/deploys/${refused.id}`}>See where they are</Link>,
+              fix them and publish again, or publish anyway.
+            </p>
+            <Form method="post">
+              <input type="hidden" name="intent" value="publish-live" />
+              <input type="hidden" name="confirmBrokenLinks" value="1" />
+              <button type="submit" className="button">
+                Publish live anyway
+              </button>
+            </Form>
+          </div>
+        ) : null}
         {can.publishPreview || can.publishLive ? (
           <div className="publish-actions">
             {can.publishPreview ? (

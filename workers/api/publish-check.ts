@@ -2,7 +2,9 @@
 // starter, with every relation pointing at a live item of the right collection? Items were
 // valid when saved, but a relation's target may since have been deleted, and a starter version
 // may have tightened a field. The answer lists every problem (up to a bound) so an author can
-// fix them all at once; publishing is refused until then.
+// fix them all at once; publishing is refused until then. A relation naming another site (OCW's
+// `{ content, website }`, e.g. instructors kept in `ocw-www`) cannot be checked here and is not,
+// as on import (workers/domain/ocw-import.ts).
 import type { StarterConfig } from "#schemas/starter";
 import type { Db } from "#workers/db/client";
 import { exportIndex, itemsByUid } from "#workers/db/queries/content";
@@ -19,11 +21,15 @@ export async function publishProblems(
   tenantId: string,
   siteId: string,
   config: StarterConfig,
+  /** The names relations use for this site (its slug). */
+  siteNames: readonly string[] = [],
 ): Promise<PublishProblem[]> {
   const index = await exportIndex(db, tenantId, siteId);
   const byUid = new Map(index.map((e) => [e.uid.toLowerCase(), e]));
   const problems: PublishProblem[] = [];
+  const own = new Set(siteNames);
   const relationExists = (ref: RelationRef) =>
+    (ref.website !== undefined && !own.has(ref.website)) ||
     byUid.get(ref.uid.toLowerCase())?.collection === ref.collection;
   for (let i = 0; i < index.length && problems.length < MAX_ERRORS; i += PAGE) {
     const rows = await itemsByUid(

@@ -2,6 +2,7 @@
 // `migrations/` is generated from this file by `npm run db:generate`; never edit migrations by hand.
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { BuildReport } from "#schemas/build-job";
 
 const timestamps = {
   createdAt: integer("created_at", { mode: "timestamp_ms" })
@@ -414,6 +415,10 @@ export const deploys = sqliteTable(
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
     /** Milliseconds spent per phase: queue, build, upload, activate, purge. */
     timings: text("timings", { mode: "json" }).$type<Record<string, number>>(),
+    /** What the build found wrong with the content (schemas/build-job.ts, buildReport). */
+    report: text("report", { mode: "json" }).$type<BuildReport>(),
+    /** A live publish someone confirmed despite broken links (else the build refuses them). */
+    allowBrokenLinks: integer("allow_broken_links", { mode: "boolean" }).notNull().default(false),
     ...timestamps,
   },
   (t) => [

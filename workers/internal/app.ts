@@ -32,7 +32,8 @@ export const INTERNAL_BASE = "/internal/v1";
 
 const SITE_ID = /^site_[0-9A-Z]{26}$/;
 const DEPLOY_ID = /^dep_[0-9A-Z]{26}$/;
-const MAX_CALLBACK_BYTES = 128 * 1024;
+// A status with a log tail (64 KiB) and a build report (at most ~100 KiB).
+const MAX_CALLBACK_BYTES = 256 * 1024;
 
 type Verified<T> = { ok: true; body: T } | { ok: false; response: Response };
 

@@ -11,7 +11,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { and, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
-import type { BuildJob, BuildJobStatus, BuildTarget } from "#schemas/build-job";
+import type { BuildJob, BuildJobStatus, BuildReport, BuildTarget } from "#schemas/build-job";
 import { deployManifestKey } from "#schemas/deploy";
 import type { activateBody, PublishEvent } from "#schemas/publish";
 import { createDb, type Db } from "#workers/db/client";
@@ -54,6 +54,8 @@ export type PublishRequest = {
   target: BuildTarget;
   requestedBy: string | null;
   rebuildId?: string | null;
+  /** A live publish confirmed despite broken links (joins a queued build's confirmation). */
+  allowBrokenLinks?: boolean;
 };
 
 export type ActivateResult = { ok: true } | { ok: false; status: 404 | 409; message: string };
@@ -128,6 +130,7 @@ export class SitePublisher extends DurableObject<Env> {
             ...(input.rebuildId
               ? { rebuildId: sql`coalesce(${deploys.rebuildId}, ${input.rebuildId})` }
               : {}),
+            ...(input.allowBrokenLinks ? { allowBrokenLinks: true } : {}),
             updatedAt: new Date(now),
           })
           .where(and(eq(deploys.tenantId, s.tenantId), eq(deploys.id, decision.deployId)));
@@ -142,6 +145,7 @@ export class SitePublisher extends DurableObject<Env> {
         state: "queued",
         requestedBy: input.requestedBy,
         rebuildId: input.rebuildId ?? null,
+        allowBrokenLinks: input.allowBrokenLinks ?? false,
         message: decision.kind === "start" ? "Starting" : "Waiting for the running build",
         createdAt: new Date(now),
         updatedAt: new Date(now),
@@ -187,6 +191,8 @@ export class SitePublisher extends DurableObject<Env> {
           effect.afterActivation ? `Published, but then: ${effect.message}` : effect.message,
           status.log ?? null,
           now,
+          // The activation's report stays; a failure before it brings its own.
+          effect.afterActivation ? undefined : status.report,
         );
       }
       return { ignored: false, changed: true };
@@ -236,6 +242,7 @@ export class SitePublisher extends DurableObject<Env> {
           timings,
           progress: null,
           message: "Activated; purging the cache",
+          ...(body.report ? { report: body.report } : {}),
         }),
         setSitePointer(db, s.tenantId, s.siteId, run.target, run.deployId, version),
         auditRow(
@@ -304,6 +311,7 @@ export class SitePublisher extends DurableObject<Env> {
     message: string,
     log: string | null,
     now: number,
+    report?: BuildReport,
   ) {
     const s = this.state as MachineState;
     const run = s.running;
@@ -331,6 +339,7 @@ export class SitePublisher extends DurableObject<Env> {
       state,
       message: message.slice(0, 4000),
       ...(log !== null ? { log: log.slice(-64_000) } : {}),
+      ...(report ? { report } : {}),
       progress: null,
       finishedAt: new Date(now),
       timings,
@@ -513,7 +522,10 @@ export class SitePublisher extends DurableObject<Env> {
     const site = await getSiteWithTenant(this.db, s.tenantId, s.siteId);
     if (!site) return { ok: false, transient: false, message: "The site no longer exists" };
     const row = await this.db
-      .select({ contentVersion: deploys.contentVersion })
+      .select({
+        contentVersion: deploys.contentVersion,
+        allowBrokenLinks: deploys.allowBrokenLinks,
+      })
       .from(deploys)
       .where(and(eq(deploys.tenantId, s.tenantId), eq(deploys.id, run.deployId)))
       .limit(1);
@@ -541,6 +553,8 @@ export class SitePublisher extends DurableObject<Env> {
       offlineUrl: `${base}/offline`,
       purgeTags: [siteCacheTag(s.siteId)],
       deadline: new Date(run.limitAt).toISOString(),
+      // Live goes out with broken links only when someone confirmed it.
+      ...(run.target === "live" && !row[0]?.allowBrokenLinks ? { refuseBrokenLinks: true } : {}),
     };
     const body = JSON.stringify(job);
     const url = new URL("/jobs", cfg.BUILDER_URL);

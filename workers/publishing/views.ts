@@ -50,6 +50,8 @@ export function deployView(env: Env, row: DeployWithRequester, pointers: Pointer
     finishedAt: isoOrNull(row.finishedAt),
     durationMs: finished === undefined ? null : finished - row.createdAt.getTime(),
     timings: row.timings ?? null,
+    brokenLinkCount: row.report?.brokenLinkCount ?? null,
+    contentIssueCount: row.report?.contentIssueCount ?? null,
   };
 }
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { verifyRequest } from "#workers/domain/job-signing";
 import { publisherOf } from "#workers/publishing/publisher";
 import { call, createTenant, exec, expectProblem, json, rows } from "../../factories.ts";
+import ociTarGzB64 from "../../fixtures/archives/ocw-ci-test-course.tar.gz.b64?raw";
 import {
   addPage,
   builderPost,
@@ -16,6 +17,7 @@ import {
   setBuilderMode,
   siteHostUrl,
   status,
+  uploadDeploy,
   waitFor,
   waitForJobs,
 } from "./support.ts";
@@ -264,6 +266,72 @@ describe("publishing", () => {
     expect(none.items).toEqual([]);
   });
 
+  it("refuses broken links on live unless confirmed, and keeps each build's report", async () => {
+    const t = await createTenant();
+    const { site, base } = await makeSite(t);
+    const cookie = t.roles.admin.cookie;
+    const report = {
+      brokenLinks: [{ page: "pages/syllabus.md", target: "/pages/gone", kind: "link" }],
+      brokenLinkCount: 1,
+      contentIssues: [
+        {
+          page: "resources/chart/index.html",
+          kind: "image-alt",
+          detail: "chart.png has no alt text",
+        },
+      ],
+      contentIssueCount: 1,
+    };
+    // Preview never refuses; live does until someone confirms.
+    await call(`${base}/publish/preview`, { cookie, body: {} });
+    const [p] = await waitForJobs(site.id, 1);
+    expect(p.job.refuseBrokenLinks).toBeUndefined();
+    await completeJob(p.job);
+    await call(`${base}/publish/live`, { cookie, body: {} });
+    const live1 = nth(await waitForJobs(site.id, 2), 1).job;
+    expect(live1.refuseBrokenLinks).toBe(true);
+    // The builder refuses before activation, with its report: the deploy keeps it.
+    await builderPost(live1.callbackUrl, {
+      jobId: live1.jobId,
+      state: "failed",
+      message: "The site has 1 broken internal link",
+      report,
+    });
+    let detail = await json(await call(`${base}/deploys/${live1.deployId}`, { cookie }));
+    expect(detail).toMatchObject({ state: "failed", brokenLinkCount: 1, contentIssueCount: 1 });
+    expect(detail.report).toEqual(report);
+    expect((await status(base, cookie)).live.deployId).toBeNull();
+
+    // Confirmed: the job lets the links through, and activation stores the report.
+    const confirmed = await call(`${base}/publish/live`, {
+      cookie,
+      body: { confirmBrokenLinks: true },
+    });
+    expect(confirmed.status).toBe(202);
+    const live2 = nth(await waitForJobs(site.id, 3), 2).job;
+    expect(live2.refuseBrokenLinks).toBeUndefined();
+    await uploadDeploy(live2.deployId, { "index.html": "<h1>Hi</h1>" });
+    const activated = await builderPost(live2.activateUrl, {
+      jobId: live2.jobId,
+      files: 1,
+      blobsUploaded: 1,
+      bytesUploaded: 11,
+      report,
+    });
+    expect(activated.status).toBe(200);
+    await builderPost(live2.callbackUrl, { jobId: live2.jobId, state: "succeeded" });
+    detail = await json(await call(`${base}/deploys/${live2.deployId}`, { cookie }));
+    expect(detail).toMatchObject({ state: "succeeded", current: true, brokenLinkCount: 1 });
+    expect(detail.report.brokenLinks).toEqual(report.brokenLinks);
+
+    // A report that is not one is refused whole.
+    await expectProblem(
+      await call(`${base}/publish/live`, { cookie, body: { confirmBrokenLinks: "yes" } }),
+      400,
+      "VALIDATION_FAILED",
+    );
+  });
+
   it("a builder that goes silent is presumed lost at the deadline and the build is retried with a new job", async () => {
     const t = await createTenant();
     const { site, base } = await makeSite(t);
@@ -327,6 +395,27 @@ describe("publishing", () => {
     expect(problem.errors?.[0]?.message).toContain("Lecture 1");
     expect(await jobsOf(site.id)).toHaveLength(0);
     expect(await rows("SELECT id FROM deploys WHERE site_id = ?", site.id)).toHaveLength(0);
+  });
+
+  it("publishes an imported OCW course whose relations name another site (instructors in ocw-www)", async () => {
+    const t = await createTenant();
+    const bytes = Uint8Array.from(atob(ociTarGzB64.replace(/\s+/g, "")), (ch) => ch.charCodeAt(0));
+    const imported = await call(`/tenants/${t.tenant.id}/sites/import`, {
+      cookie: t.roles.admin.cookie,
+      rawBody: bytes,
+      headers: {
+        "content-type": "application/octet-stream",
+        "content-length": String(bytes.byteLength),
+      },
+    });
+    expect(imported.status, await imported.clone().text()).toBe(201);
+    const { site } = await json(imported);
+    const res = await call(`/tenants/${t.tenant.id}/sites/${site.id}/publish/preview`, {
+      cookie: t.roles.admin.cookie,
+      body: {},
+    });
+    expect(res.status, await res.clone().text()).toBe(202);
+    await waitForJobs(site.id, 1);
   });
 
   it("rolls back and unpublishes instantly, and refuses deploys that cannot be served", async () => {

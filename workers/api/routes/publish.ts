@@ -18,6 +18,7 @@ import {
   deployDetail,
   deployListQuery,
   publishAccepted,
+  publishLiveBody,
   publishStatus,
   rollbackBody,
   schedule,
@@ -62,7 +63,7 @@ const statusRoute = defineRoute({
   responses: { 200: jsonResponse(publishStatus, "The status") },
 });
 
-const publishRoute = (target: "preview" | "live") =>
+const publishRoute = <Body extends z.ZodType>(target: "preview" | "live", body: Body) =>
   defineRoute({
     method: "post",
     path: `/tenants/{tenantId}/sites/{siteId}/publish/${target}`,
@@ -72,7 +73,10 @@ const publishRoute = (target: "preview" | "live") =>
     description:
       "Starts a build, or joins the build already waiting for this target. Refused with 422 " +
       "and the list of problems when the site's content does not validate.",
-    request: { params: siteParam, body: optionalEmptyBody },
+    request: {
+      params: siteParam,
+      body: { required: false, content: { "application/json": { schema: body } } },
+    },
     responses: {
       202: jsonResponse(publishAccepted, "Accepted; follow the deploy"),
       409: { description: "The site is archived" },
@@ -223,11 +227,13 @@ function writableSite(c: AppContext) {
   }
 }
 
-async function publish(c: AppContext, target: "preview" | "live") {
+async function publish(c: AppContext, target: "preview" | "live", allowBrokenLinks = false) {
   writableSite(c);
   const tenantId = tenantOf(c).tenant.id;
   const { site } = siteOf(c);
-  const problems = await publishProblems(c.get("db"), tenantId, site.id, await siteConfig(c));
+  const problems = await publishProblems(c.get("db"), tenantId, site.id, await siteConfig(c), [
+    site.slug,
+  ]);
   if (problems.length > 0) {
     throw new ApiError(
       "UNPROCESSABLE",
@@ -246,6 +252,7 @@ async function publish(c: AppContext, target: "preview" | "live") {
     siteId: site.id,
     target,
     requestedBy: principalOf(c).user.id,
+    allowBrokenLinks,
   });
   const row = await getDeploy(c.get("db"), tenantId, site.id, id);
   if (!row) throw new Error(`deploy ${id} vanished`);
@@ -254,8 +261,14 @@ async function publish(c: AppContext, target: "preview" | "live") {
 
 export const publishRoutes = new OpenAPIHono<AppEnv>()
   .openapi(statusRoute, async (c) => c.json(await statusOf(c), 200))
-  .openapi(publishRoute("preview"), async (c) => c.json(await publish(c, "preview"), 202))
-  .openapi(publishRoute("live"), async (c) => c.json(await publish(c, "live"), 202))
+  .openapi(publishRoute("preview", emptyBody), async (c) =>
+    c.json(await publish(c, "preview"), 202),
+  )
+  .openapi(publishRoute("live", publishLiveBody), async (c) => {
+    // The body is optional: a request without one confirms nothing.
+    const body = (c.req.valid("json") ?? {}) as { confirmBrokenLinks?: boolean };
+    return c.json(await publish(c, "live", body.confirmBrokenLinks === true), 202);
+  })
   .openapi(unpublishRoute, async (c) => {
     const tenantId = tenantOf(c).tenant.id;
     const { site } = siteOf(c);
@@ -337,7 +350,7 @@ export const publishRoutes = new OpenAPIHono<AppEnv>()
       c.req.valid("param").deployId,
     );
     if (!row) throw new ApiError("NOT_FOUND", "No such deploy");
-    return c.json({ ...deployView(c.env, row, site), log: row.log }, 200);
+    return c.json({ ...deployView(c.env, row, site), log: row.log, report: row.report }, 200);
   })
   .openapi(offlineRoute, async (c) => {
     const { site } = siteOf(c);
