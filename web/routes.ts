@@ -24,6 +24,8 @@ export default [
       route("sites/:siteId/publish/deploys/:deployId", "routes/publish-deploy.tsx"),
       route("starters", "routes/starters.tsx"),
       route("starters/:starterId", "routes/starter.tsx"),
+      route("domains", "routes/domains.tsx"),
+      route("rebuilds", "routes/rebuilds.tsx"),
       route("members", "routes/members.tsx"),
       route("tokens", "routes/tokens.tsx"),
       route("audit", "routes/audit.tsx"),

@@ -54,3 +54,45 @@ export async function courseSite(p: Person, title: string) {
     ui: `/t/${tenantId}/sites/${site.id}/content`,
   };
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` until it returns something other than null (errors count as "not yet"). */
+export async function waitUntil<T>(what: string, fn: () => Promise<T | null>, timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs;
+  let last: unknown = null;
+  for (;;) {
+    const value = await fn().catch((error: unknown) => {
+      last = error;
+      return null;
+    });
+    if (value !== null) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what} (${String(last)})`);
+    await sleep(250);
+  }
+}
+
+type Site = Awaited<ReturnType<typeof courseSite>>;
+type PublishTarget = { deployId: string | null; url: string };
+type PublishStatus = {
+  preview: PublishTarget;
+  live: PublishTarget;
+  current: unknown;
+  queued: unknown[];
+};
+
+/** Publishes `target` through the API and waits until it serves the new deploy, all builds done. */
+export async function publishAndWait(p: Person, site: Site, target: "preview" | "live") {
+  const path = `/tenants/${site.tenantId}/sites/${site.siteId}/publish`;
+  const before = (await api<PublishStatus>(p, "GET", path))[target].deployId;
+  await api(p, "POST", `${path}/${target}`, {});
+  return waitUntil(
+    `the ${target} deploy`,
+    async () => {
+      const s = await api<PublishStatus>(p, "GET", path);
+      const id = s[target].deployId;
+      return id !== null && id !== before && s.current === null && s.queued.length === 0 ? s : null;
+    },
+    120_000,
+  );
+}

@@ -141,6 +141,11 @@ export function AppHeader({
                   <NavLink to={`${base}/starters`}>Starters</NavLink>
                 </li>
               ) : null}
+              {current.can.manageDomains ? (
+                <li>
+                  <NavLink to={`${base}/domains`}>Domains</NavLink>
+                </li>
+              ) : null}
               {current.can.manageMembers ? (
                 <li>
                   <NavLink to={`${base}/members`}>Members</NavLink>

@@ -20,6 +20,8 @@ export function capabilities(role: TenantRole) {
     readAudit: tenantRoleAllows(role, "audit:read"),
     createSites: tenantRoleAllows(role, "sites:create"),
     manageStarters: tenantRoleAllows(role, "starters:manage"),
+    rebuildSites: tenantRoleAllows(role, "sites:rebuild"),
+    manageDomains: tenantRoleAllows(role, "domains:manage"),
     /** Owners and admins administer every site, so they may create one for someone else. */
     administerAllSites: effectiveSiteRole(role, null) === "admin",
   };

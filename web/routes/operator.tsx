@@ -7,6 +7,7 @@ import {
   useClientValidation,
 } from "../components/form-fields.tsx";
 import { OneTimeSecret } from "../components/one-time-secret.tsx";
+import { RebuildPanel } from "../components/publish/rebuild-panel.tsx";
 import { errorTitle, RouteError } from "../components/route-error.tsx";
 import { StatusMessage } from "../components/status-message.tsx";
 import { formatDate, pageTitle } from "../lib/format.ts";
@@ -22,9 +23,13 @@ export default function Operator({ loaderData, actionData }: Route.ComponentProp
   const { tenants, nextCursor, paged } = loaderData;
   const { clientErrors, onSubmit } = useClientValidation(createTenantForm);
   const formRef = useRef<HTMLFormElement>(null);
-  const failed = actionData && !actionData.ok ? actionData : null;
-  const created = actionData?.ok ? actionData : null;
+  const failure = actionData && !actionData.ok ? actionData : null;
+  const failed = failure?.intent === "create-tenant" ? failure : null;
+  const rebuildFailure = failure && failure.intent !== "create-tenant" ? failure : null;
+  const created = actionData?.ok && "tenant" in actionData ? actionData : null;
+  const rebuildDone = actionData?.ok && !("tenant" in actionData) ? actionData : null;
   const errors = clientErrors ?? failed?.fieldErrors;
+  const tenantNames = new Map(tenants.map((t) => [t.id, t.name]));
 
   useEffect(() => {
     if (created) formRef.current?.reset();
@@ -35,7 +40,10 @@ export default function Operator({ loaderData, actionData }: Route.ComponentProp
       <div className="page-heading">
         <p className="eyebrow">Platform</p>
         <h1>Operator</h1>
-        <p className="muted">Create organisations (tenants) and give each its first owner.</p>
+        <p className="muted">
+          Create organisations (tenants) and give each its first owner; rebuild every tenant's
+          sites.
+        </p>
       </div>
 
       <StatusMessage
@@ -44,7 +52,10 @@ export default function Operator({ loaderData, actionData }: Route.ComponentProp
             ? created.ownerInvitationUrl
               ? `Created ${created.tenant.name}. Send the owner invitation link below to ${created.ownerEmail}.`
               : `Created ${created.tenant.name}. ${created.ownerEmail} already had an account and is now its owner.`
-            : null
+            : (rebuildDone?.message ??
+              (rebuildFailure?.target
+                ? (rebuildFailure.formError ?? Object.values(rebuildFailure.fieldErrors)[0])
+                : null))
         }
       />
       {created?.ownerInvitationUrl ? (
@@ -70,6 +81,7 @@ export default function Operator({ loaderData, actionData }: Route.ComponentProp
           labels={createTenantForm.labels}
         />
         <Form method="post" noValidate onSubmit={onSubmit} className="stack" ref={formRef}>
+          <input type="hidden" name="intent" value="create-tenant" />
           <FormScope id="tenant" errors={errors} values={failed?.values}>
             <div className="field-row">
               <TextField name="name" label="Tenant name" autoComplete="organization" required />
@@ -140,6 +152,13 @@ export default function Operator({ loaderData, actionData }: Route.ComponentProp
           </nav>
         ) : null}
       </section>
+
+      <RebuildPanel
+        list={loaderData.rebuilds}
+        scope="every published site of every tenant"
+        failure={rebuildFailure}
+        tenantLabel={(id) => (id === null ? "All tenants" : (tenantNames.get(id) ?? id))}
+      />
     </>
   );
 }

@@ -67,6 +67,11 @@ export default function Sites({ loaderData, actionData }: Route.ComponentProps) 
             ? "Every course site and website in this tenant."
             : "The sites you collaborate on."}
         </p>
+        {can.rebuildSites ? (
+          <p>
+            <Link to={`${base}/rebuilds`}>Rebuild all published sites</Link>
+          </p>
+        ) : null}
       </div>
       <StatusMessage message={done?.message} />
       {done ? (

@@ -126,7 +126,12 @@ describe("custom domains", () => {
       body: { hostname: hostname.toUpperCase(), siteId: site.siteId },
     });
     expect(created.status).toBe(201);
-    expect(await json(created)).toMatchObject({ hostname, siteId: site.siteId });
+    const admin = site.t.roles.admin;
+    expect(await json(created)).toMatchObject({
+      hostname,
+      siteId: site.siteId,
+      createdBy: { id: admin.id, email: admin.email },
+    });
     expect((await auditOf(created)).map((a) => a.action)).toEqual(["domain.added"]);
 
     // ...and the API made it forget.
@@ -135,7 +140,13 @@ describe("custom domains", () => {
     expect(await served.text()).toBe("<h1>About</h1>");
 
     const list = await json(await call(base, { cookie: site.t.roles.owner.cookie }));
-    expect(list.items).toEqual([expect.objectContaining({ hostname, siteId: site.siteId })]);
+    expect(list.items).toEqual([
+      expect.objectContaining({
+        hostname,
+        siteId: site.siteId,
+        createdBy: expect.objectContaining({ id: admin.id }),
+      }),
+    ]);
 
     const removed = await call(`${base}/${hostname}`, {
       method: "DELETE",

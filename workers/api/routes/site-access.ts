@@ -91,9 +91,20 @@ const remove = defineRoute({
   responses: { 200: jsonResponse(ok, "Removed") },
 });
 
-const domainView = (d: { hostname: string; siteId: string; createdAt: Date }) => ({
+const domainView = (d: {
+  hostname: string;
+  siteId: string;
+  createdBy: string | null;
+  creatorName: string | null;
+  creatorEmail: string | null;
+  createdAt: Date;
+}) => ({
   hostname: d.hostname,
   siteId: d.siteId,
+  createdBy:
+    d.createdBy && d.creatorEmail
+      ? { id: d.createdBy, name: d.creatorName ?? d.creatorEmail, email: d.creatorEmail }
+      : null,
   createdAt: iso(d.createdAt),
 });
 
