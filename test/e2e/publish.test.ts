@@ -4,12 +4,12 @@
 // builder killed in the middle of a build is noticed at the deadline, the build is retried and
 // succeeds, while the live site serves its previous deploy the whole time.
 import { rm, writeFile } from "node:fs/promises";
-import { request } from "node:http";
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { api, courseSite } from "./app-api.ts";
 import { browsersFor, type Person, signIn } from "./browser.ts";
 import { builderControl } from "./global-setup.ts";
+import { fromSite, sleep, waitFor } from "./site-host.ts";
 
 const appUrl = inject("appUrl");
 const demoOwner = inject("demoOwner");
@@ -35,48 +35,6 @@ type Status = {
   queued: unknown[];
 };
 type Deploy = { id: string; state: string; attempt: number; message: string | null };
-
-/** GET from a published site's host. Node cannot resolve *.localhost: connect to loopback. */
-function fromSite(url: string): Promise<{ status: number; body: string }> {
-  const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port: u.port,
-        path: `${u.pathname}${u.search}`,
-        headers: { host: u.host },
-      },
-      (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk) => {
-          body += chunk;
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on("error", reject);
-    req.setTimeout(10_000, () => req.destroy(new Error(`GET ${url} timed out`)));
-    req.end();
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, fn: () => Promise<T | null>, timeoutMs = 60_000) {
-  const until = Date.now() + timeoutMs;
-  let last: unknown = null;
-  for (;;) {
-    const value = await fn().catch((error: unknown) => {
-      last = error;
-      return null;
-    });
-    if (value !== null) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what} (${String(last)})`);
-    await sleep(250);
-  }
-}
 
 type Site = Awaited<ReturnType<typeof courseSite>>;
 

@@ -218,9 +218,12 @@ describe("import an OCW course and export it again", () => {
       `---\ncontent_type: resource\ntitle: ${file}\nresourcetype: Document\nfile: /courses/x/${file}\nuid: ${uid}\n---\n`;
     const present = crypto.randomUUID();
     const absent = crypto.randomUUID();
+    // OCW courses reuse a file for several resources: each gets its own stored copy.
+    const twin = crypto.randomUUID();
     const pdf = "%PDF-1.4 fake but present";
     const archive = await makeTarGz([
       ["x/content/resources/notes.md", resource(present, "notes.pdf")],
+      ["x/content/resources/notes-again.md", resource(twin, "notes.pdf")],
       ["x/content/resources/gone.md", resource(absent, "gone.pdf")],
       ["x/static/notes.pdf", pdf],
     ]);
@@ -230,11 +233,16 @@ describe("import an OCW course and export it again", () => {
     expect(report.missingFiles).toEqual([
       expect.objectContaining({ uid: absent, file: "/courses/x/gone.pdf" }),
     ]);
-    expect(report.media).toEqual([
-      expect.objectContaining({ uid: present, path: "x/static/notes.pdf" }),
-    ]);
-    const object = await env.MEDIA.get(report.media[0].key);
-    expect(await object?.text()).toBe(pdf);
+    expect(report.media).toHaveLength(2);
+    expect(report.media).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ uid: present, path: "x/static/notes.pdf" }),
+        expect.objectContaining({ uid: twin, path: "x/static/notes.pdf" }),
+      ]),
+    );
+    for (const stored of report.media) {
+      expect(await (await env.MEDIA.get(stored.key))?.text()).toBe(pdf);
+    }
     expect(report.media[0].key).toMatch(new RegExp(`^t/${t.tenant.id}/s/${site.id}/`));
     const items = await json(
       await call(`/tenants/${t.tenant.id}/sites/${site.id}/content`, {

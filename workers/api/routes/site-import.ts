@@ -190,13 +190,23 @@ async function storeMedia(
   const stored: { uid: string; path: string; key: string }[] = [];
   try {
     await eachEntry(c, staged, async (entry) => {
-      for (const uid of wanted.get(entry.path) ?? []) {
+      // An entry streams once: the first resource that names the file gets it from the
+      // archive, any other (OCW reuses files) a copy of that stored object.
+      const [first, ...others] = wanted.get(entry.path) ?? [];
+      if (!first) return;
+      const firstKey = importedMediaKey(tenantId, siteId, first, entry.path);
+      const fixed = new FixedLengthStream(entry.size);
+      await Promise.all([
+        entry.stream().pipeTo(fixed.writable),
+        c.env.MEDIA.put(firstKey, fixed.readable),
+      ]);
+      stored.push({ uid: first, path: entry.path, key: firstKey });
+      for (const uid of others) {
         const key = importedMediaKey(tenantId, siteId, uid, entry.path);
-        const fixed = new FixedLengthStream(entry.size);
-        await Promise.all([
-          entry.stream().pipeTo(fixed.writable),
-          c.env.MEDIA.put(key, fixed.readable),
-        ]);
+        const source = await c.env.MEDIA.get(firstKey);
+        if (!source) throw new Error(`stored media ${firstKey} vanished during the import`);
+        const copy = new FixedLengthStream(source.size);
+        await Promise.all([source.body.pipeTo(copy.writable), c.env.MEDIA.put(key, copy.readable)]);
         stored.push({ uid, path: entry.path, key });
       }
     });
