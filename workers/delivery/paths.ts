@@ -54,6 +54,14 @@ export function resolvePath(manifest: Manifest, path: DecodedPath): Resolved {
  */
 export function isFingerprinted(path: string): boolean {
   const name = path.slice(path.lastIndexOf("/") + 1);
+  // Pagefind's index chunks are named by their content (`index/en_8f3a2b1.pf_index`,
+  // `pagefind.en_3d55df9….pf_meta`); its entry file and scripts are not, and stay revalidated.
+  if (
+    path.startsWith("pagefind/") &&
+    /^(?:pagefind\.)?[A-Za-z0-9-]+_[0-9a-f]{7,}\.pf_(?:index|fragment|meta)$/.test(name)
+  ) {
+    return true;
+  }
   const match = /^[^.]+(?:\.[^.]+)*\.([0-9a-f]{8,})\.[A-Za-z0-9]+$/.exec(name);
   return match?.[1] !== undefined && !/^\d{8,14}$/.test(match[1]);
 }

@@ -103,6 +103,38 @@ describe("delivery: serving files", () => {
     }
   });
 
+  it("caches Pagefind's content-named index chunks forever, its entry file and scripts briefly", async () => {
+    const site = await publishedSite({
+      ...BASIC_SITE,
+      "pagefind/pagefind-entry.json": { body: "{}" },
+      "pagefind/pagefind.js": { body: "export {}" },
+      "pagefind/wasm.en.pagefind": { body: "wasm" },
+      "pagefind/pagefind.en_3d55df92b370eae.pf_meta": { body: "meta" },
+      "pagefind/index/en_56765db.pf_index": { body: "index" },
+      "pagefind/fragment/en_189b882.pf_fragment": { body: "fragment" },
+      "files/en_189b882.pf_fragment": { body: "not Pagefind's" },
+    });
+    const forever = [
+      "/pagefind/pagefind.en_3d55df92b370eae.pf_meta",
+      "/pagefind/index/en_56765db.pf_index",
+      "/pagefind/fragment/en_189b882.pf_fragment",
+    ];
+    const briefly = [
+      "/pagefind/pagefind-entry.json",
+      "/pagefind/pagefind.js",
+      "/pagefind/wasm.en.pagefind",
+      "/files/en_189b882.pf_fragment",
+    ];
+    for (const path of forever) {
+      const res = await deliver(site.live(path));
+      expect(res.headers.get("cache-control"), path).toBe("public, max-age=31536000, immutable");
+    }
+    for (const path of briefly) {
+      const res = await deliver(site.live(path));
+      expect(res.headers.get("cache-control"), path).toBe("public, max-age=60, must-revalidate");
+    }
+  });
+
   it("answers HEAD with the headers and no body, and refuses other methods with 405", async () => {
     const site = await publishedSite(BASIC_SITE);
     const head = await deliver(site.live("/notes.txt"), { method: "HEAD" });
