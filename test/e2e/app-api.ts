@@ -1,6 +1,7 @@
 // Calls to the Lectern API from an e2e test, with a browser's session, as the UI's own scripts
 // make them: the tenant of the demo owner and fresh course sites for each test.
 import type { Person } from "./browser.ts";
+import { waitFor } from "./site-host.ts";
 
 /** Calls the API with the browser's session (Origin and the CSRF header, as the UI sends). */
 export async function api<T>(
@@ -55,23 +56,6 @@ export async function courseSite(p: Person, title: string) {
   };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `fn` until it returns something other than null (errors count as "not yet"). */
-export async function waitUntil<T>(what: string, fn: () => Promise<T | null>, timeoutMs = 60_000) {
-  const until = Date.now() + timeoutMs;
-  let last: unknown = null;
-  for (;;) {
-    const value = await fn().catch((error: unknown) => {
-      last = error;
-      return null;
-    });
-    if (value !== null) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what} (${String(last)})`);
-    await sleep(250);
-  }
-}
-
 type Site = Awaited<ReturnType<typeof courseSite>>;
 type PublishTarget = { deployId: string | null; url: string };
 type PublishStatus = {
@@ -86,7 +70,7 @@ export async function publishAndWait(p: Person, site: Site, target: "preview" | 
   const path = `/tenants/${site.tenantId}/sites/${site.siteId}/publish`;
   const before = (await api<PublishStatus>(p, "GET", path))[target].deployId;
   await api(p, "POST", `${path}/${target}`, {});
-  return waitUntil(
+  return waitFor(
     `the ${target} deploy`,
     async () => {
       const s = await api<PublishStatus>(p, "GET", path);

@@ -5,8 +5,9 @@
 import { rm, writeFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
-import { api, courseSite, demoTenantId, publishAndWait, waitUntil } from "./app-api.ts";
+import { api, courseSite, demoTenantId, publishAndWait } from "./app-api.ts";
 import { browsersFor, signIn } from "./browser.ts";
+import { waitFor } from "./site-host.ts";
 
 const appUrl = inject("appUrl");
 const demoOwner = inject("demoOwner");
@@ -204,7 +205,7 @@ describe("publishing administration", () => {
       `${publishPath}/publish/preview`,
       {},
     );
-    const failed = await waitUntil(
+    const failed = await waitFor(
       "the failed build",
       async () => {
         const d = await api<Deploy>(owner, "GET", `${publishPath}/deploys/${deploy.id}`);

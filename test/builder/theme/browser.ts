@@ -8,18 +8,7 @@ import { tmpdir } from "node:os";
 import { join, normalize, relative, resolve } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { contentTypeFor } from "../../../builder/src/content-types.ts";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM, CHROMIUM_ARGS } from "../../e2e/browser.ts";
 
 export const SCREENSHOTS = resolve(import.meta.dirname, "../../../test-results/builder");
 
@@ -40,7 +29,7 @@ export async function openSiteBrowser(
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ARGS,
+    args: CHROMIUM_ARGS,
     viewport,
   });
   context.setDefaultTimeout(15_000);
