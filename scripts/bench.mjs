@@ -1,27 +1,32 @@
-// `npm run bench`: the content API under load, on this machine. Builds the Worker, starts it
-// under `wrangler dev` with a fresh D1 state in a temporary folder on a free port (never the
-// developer's .wrangler/state), signs in as the demo owner, fills a course site with 2,000 items
-// through the API (the "create" figures), then measures list, search, read and write of content
-// and a bare route in the same run, each from 20 concurrent keep-alive clients, and the site's
-// export. Prints a table and writes test/bench/results/content-api.json.
+// `npm run bench`: the benchmarks of this machine, each in its own fresh local stack (a
+// temporary D1/R2 state on a free port, never the developer's .wrangler/state):
+// - "content": the content API under load. Builds the Worker, starts it under `wrangler dev`,
+//   signs in as the demo owner, fills a course site with 2,000 items through the API (the
+//   "create" figures), then measures list, search, read and write of content and a bare route
+//   in the same run, each from 20 concurrent keep-alive clients, and the site's export. Prints a
+//   table and writes test/bench/results/content-api.json.
+// - "publish": publishing and delivery (scripts/bench/publish.mjs), written to
+//   test/bench/results/publish.json.
 //
-//   npm run bench -- [--items 2000] [--concurrency 20] [--requests 2000 | --duration S]
+//   npm run bench -- [--suite content|publish|all] [--items 2000] [--pages 1000]
+//                    [--resources 2000] [--concurrency 20] [--requests 2000 | --duration S]
 //                    [--quick] [--skip-build] [--out FILE]
 //
 // The client runs on the same machine as wrangler and workerd and takes CPU from them; the
 // ratios against the bare route (measured in the same run, under the same conditions) are the
 // figures to compare between runs and machines, the absolute ones only within a run.
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { cpus, freemem, loadavg, release, tmpdir, totalmem } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { openApi } from "./bench/api-session.mjs";
 import { SEARCH_WORDS } from "./bench/course-content.mjs";
 import { runLoad } from "./bench/load.mjs";
+import { machine } from "./bench/machine.mjs";
 import { harvestCursors, measureExport, operations } from "./bench/operations.mjs";
 import { parseOptions, USAGE, UsageError } from "./bench/options.mjs";
 import { watchGroup } from "./bench/process-group.mjs";
+import { runPublishSuite } from "./bench/publish.mjs";
 import { formatReport } from "./bench/report.mjs";
 import { createCourseSite, generateSite } from "./bench/site-generation.mjs";
 import { ratios, summarize } from "./bench/stats.mjs";
@@ -39,32 +44,6 @@ const EXPORT_RUNS = 3;
 
 const step = (/** @type {string} */ message) => console.log(`[bench] ${message}`);
 
-/** What a reader of the results needs to judge them: the machine, its load, the code. */
-function machine() {
-  const git = (/** @type {string[]} */ args) => {
-    try {
-      return execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
-    } catch {
-      return null;
-    }
-  };
-  const wrangler = JSON.parse(
-    readFileSync(join(ROOT, "node_modules/wrangler/package.json"), "utf8"),
-  ).version;
-  return {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model ?? null,
-    memoryBytes: totalmem(),
-    freeMemoryBytes: freemem(),
-    loadAverage1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
-    os: `${process.platform} ${release()}`,
-    node: process.version,
-    wrangler,
-    commit: git(["rev-parse", "HEAD"]),
-    uncommittedChanges: (git(["status", "--porcelain"]) ?? "") !== "",
-  };
-}
-
 async function main() {
   let options;
   try {
@@ -75,6 +54,16 @@ async function main() {
     console.error(USAGE);
     process.exit(err.message ? 2 : 0);
   }
+  // One build of the Worker serves every suite of the run.
+  for (const [i, suite] of options.suites.entries()) {
+    const suiteOptions = { ...options, build: options.build && i === 0 };
+    if (suite === "content") await runContentSuite(suiteOptions);
+    else await runPublishSuite(suiteOptions);
+  }
+}
+
+/** @param {import("./bench/options.mjs").BenchOptions} options */
+async function runContentSuite(options) {
   const out =
     options.out ?? join(RESULTS_DIR, options.quick ? "content-api-quick.json" : "content-api.json");
   const { concurrency } = options;
@@ -96,12 +85,14 @@ async function main() {
     if (worker) await worker.stop();
     if (persistTo) await rm(persistTo, { recursive: true, force: true });
   };
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
-    process.once(signal, () => {
+  const handlers = ["SIGINT", "SIGTERM", "SIGHUP"].map((signal) => {
+    const handler = () => {
       step(`${signal}: stopping wrangler and removing the temporary state`);
       cleanup().finally(() => process.exit(130));
-    });
-  }
+    };
+    process.once(signal, handler);
+    return () => process.off(signal, handler);
+  });
 
   try {
     const startedAt = new Date();
@@ -243,6 +234,7 @@ async function main() {
     }
   } finally {
     await cleanup();
+    for (const off of handlers) off();
   }
 }
 

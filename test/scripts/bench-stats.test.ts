@@ -104,7 +104,10 @@ describe("ratio against the bare route", () => {
 describe("parseOptions", () => {
   it("defaults to the full benchmark: 2,000 items, 20 clients, 2,000 requests", () => {
     expect(parseOptions([], {})).toEqual({
+      suites: ["content", "publish"],
       items: 2000,
+      pages: 1000,
+      resources: 2000,
       concurrency: 20,
       requests: 2000,
       durationS: null,
@@ -115,7 +118,12 @@ describe("parseOptions", () => {
   });
 
   it("shrinks to 200 items and 200 requests with --quick, where explicit values still win", () => {
-    expect(parseOptions(["--quick"], {})).toMatchObject({ items: 200, requests: 200 });
+    expect(parseOptions(["--quick"], {})).toMatchObject({
+      items: 200,
+      requests: 200,
+      pages: 50,
+      resources: 100,
+    });
     expect(parseOptions(["--quick", "--requests", "50"], {})).toMatchObject({
       items: 200,
       requests: 50,
@@ -126,11 +134,37 @@ describe("parseOptions", () => {
   it("reads BENCH_* variables, and flags win over them", () => {
     const env = { BENCH_ITEMS: "500", BENCH_CONCURRENCY: "4", BENCH_DURATION: "10" };
     expect(parseOptions([], env)).toMatchObject({ items: 500, concurrency: 4, durationS: 10 });
-    expect(parseOptions(["--items", "300", "--skip-build", "--out", "x.json"], env)).toMatchObject({
+    expect(
+      parseOptions(
+        ["--items", "300", "--skip-build", "--suite", "content", "--out", "x.json"],
+        env,
+      ),
+    ).toMatchObject({
       items: 300,
       build: false,
       out: "x.json",
     });
+  });
+
+  it("runs both suites by default, or the one --suite (or BENCH_SUITE) names", () => {
+    expect(parseOptions(["--suite", "publish"], {}).suites).toEqual(["publish"]);
+    expect(parseOptions(["--suite", "content"], {}).suites).toEqual(["content"]);
+    expect(parseOptions(["--suite", "all"], {}).suites).toEqual(["content", "publish"]);
+    expect(parseOptions([], { BENCH_SUITE: "publish" }).suites).toEqual(["publish"]);
+    expect(parseOptions(["--suite", "content"], { BENCH_SUITE: "publish" }).suites).toEqual([
+      "content",
+    ]);
+    expect(
+      parseOptions(["--suite", "publish", "--pages", "300", "--resources", "600"], {}),
+    ).toMatchObject({ pages: 300, resources: 600 });
+    expect(parseOptions(["--suite", "publish", "--out", "p.json"], {}).out).toBe("p.json");
+  });
+
+  it("refuses an unknown suite, and --out for more than one suite", () => {
+    expect(() => parseOptions(["--suite", "delivery"], {})).toThrow(/--suite must be one of/);
+    expect(() => parseOptions(["--suite"], {})).toThrow(UsageError);
+    expect(() => parseOptions(["--out", "x.json"], {})).toThrow(/single --suite/);
+    expect(() => parseOptions(["--pages", "0"], {})).toThrow(UsageError);
   });
 
   it("refuses what it cannot use", () => {
