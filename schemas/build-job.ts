@@ -64,6 +64,11 @@ export const buildJob = z.strictObject({
    * nobody confirmed): the previous deploy stays, and the failure carries the report.
    */
   refuseBrokenLinks: z.boolean().optional(),
+  /**
+   * The deploys the site serves now (preview, live). Every blob their manifests name exists in
+   * R2 (blobs are never deleted), so the builder uploads without asking about those.
+   */
+  knownDeployIds: z.array(deployId).max(4).optional(),
 });
 export type BuildJob = z.infer<typeof buildJob>;
 

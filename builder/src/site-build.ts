@@ -35,7 +35,7 @@ import { mediaReferences } from "./media-refs.ts";
 import { offlineFollowUp } from "./offline.ts";
 import { indexSite } from "./search-index.ts";
 import { writeSiteConfig } from "./site-config.ts";
-import { uploadDeploy } from "./storage.ts";
+import { knownBlobsOf, uploadDeploy } from "./storage.ts";
 import { unpackTarGz } from "./unpack.ts";
 import { describeAnswer, postSigned, type WorkerRequestOptions } from "./worker-requests.ts";
 
@@ -185,6 +185,12 @@ export async function buildSite(
     }
     signal.throwIfAborted();
     await report({ state: "uploading", progress: 0.5, message: "Uploading" });
+    const knownBlobs = await knownBlobsOf({
+      s3: options.s3,
+      bucket: options.bucket,
+      deployIds: job.knownDeployIds ?? [],
+      log,
+    });
     let lastReported = 0;
     const uploaded = await timed("upload", () =>
       uploadDeploy({
@@ -193,6 +199,7 @@ export async function buildSite(
         deployId: job.deployId,
         dir: output,
         media: linked.media,
+        knownBlobs,
         onProgress: (p) => {
           if (p.stage !== "uploading" || p.total === 0) return;
           const fraction = 0.5 + 0.5 * (p.done / p.total);

@@ -72,6 +72,11 @@ export type UploadDeployOptions = {
   deployId: DeployId;
   /** The built site (Hugo's destination). */
   dir: string;
+  /**
+   * Blobs known to be in the bucket (named by the manifests the site serves now): uploaded
+   * without a HEAD each, which is most of a republish's requests.
+   */
+  knownBlobs?: ReadonlySet<string>;
   /** Uploaded media the site links to (media-refs.ts): referenced by the manifest, not copied. */
   media?: Record<string, DeployMedia>;
   concurrency?: number;
@@ -94,6 +99,7 @@ export async function uploadDeploy({
   bucket,
   deployId,
   dir,
+  knownBlobs = new Set(),
   media = {},
   concurrency = 8,
   retries = 3,
@@ -136,7 +142,7 @@ export async function uploadDeploy({
   let blobsUploaded = 0;
   let bytesUploaded = 0;
   await forEachConcurrent([...blobs], concurrency, async ([hash, blob]) => {
-    if (!(await retry(() => blobExists({ s3, bucket, hash })))) {
+    if (!knownBlobs.has(hash) && !(await retry(() => blobExists({ s3, bucket, hash })))) {
       await putFile({
         s3,
         bucket,
@@ -235,6 +241,33 @@ export async function blobExists({
     if (statusOf(error) === 404) return false;
     throw error;
   }
+}
+
+/**
+ * The blobs the given deploys' manifests name: in the bucket for sure, since blobs are never
+ * deleted. A manifest that cannot be read only costs the HEADs it would have saved.
+ */
+export async function knownBlobsOf({
+  s3,
+  bucket,
+  deployIds,
+  log,
+}: {
+  s3: S3Client;
+  bucket: string;
+  deployIds: readonly DeployId[];
+  log?: (line: string) => void;
+}): Promise<Set<string>> {
+  const known = new Set<string>();
+  for (const deployId of new Set(deployIds)) {
+    try {
+      const manifest = await readManifest({ s3, bucket, deployId });
+      for (const file of Object.values(manifest?.files ?? {})) known.add(file.hash);
+    } catch (error) {
+      log?.(`builder: could not read the manifest of ${deployId}: ${(error as Error).message}`);
+    }
+  }
+  return known;
 }
 
 /** The deploy's manifest, validated; null when there is none. */

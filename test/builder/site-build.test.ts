@@ -414,6 +414,36 @@ describe("buildSite", () => {
     expect(activations.map((a) => a.body.blobsUploaded)).toEqual([expect.any(Number), 0]);
   });
 
+  it("asks R2 nothing about the blobs the site's served deploys already name", async () => {
+    const first = job();
+    await buildSite(first, async () => {}, noSignal, options());
+    let heads = 0;
+    const counter = "count-heads";
+    s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === "HeadObjectCommand") heads += 1;
+        return next(args);
+      },
+      { step: "initialize", name: counter },
+    );
+    try {
+      // Without the served deploy named: a HEAD per blob.
+      await buildSite(job(), async () => {}, noSignal, options());
+      const withoutKnown = heads;
+      expect(withoutKnown).toBeGreaterThan(20);
+      heads = 0;
+      const again = job({ knownDeployIds: [first.deployId] });
+      await buildSite(again, async () => {}, noSignal, options());
+      expect(heads).toBe(0);
+      expect(activations.at(-1)?.body.blobsUploaded).toBe(0);
+      // The deploy is whole all the same.
+      const manifest = await readManifest({ s3, bucket, deployId: again.deployId });
+      expect(Object.keys(manifest?.files ?? {}).length).toBeGreaterThan(20);
+    } finally {
+      s3.middlewareStack.remove(counter);
+    }
+  });
+
   it("fails with Hugo's message when the build breaks, and neither uploads nor activates", async () => {
     const previous = exportBody;
     exportBody = await exportOf([

@@ -553,6 +553,9 @@ export class SitePublisher extends DurableObject<Env> {
       offlineUrl: `${base}/offline`,
       purgeTags: [siteCacheTag(s.siteId)],
       deadline: new Date(run.limitAt).toISOString(),
+      knownDeployIds: [site.site.previewDeployId, site.site.liveDeployId].filter(
+        (id): id is string => typeof id === "string",
+      ),
       // Live goes out with broken links only when someone confirmed it.
       ...(run.target === "live" && !row[0]?.allowBrokenLinks ? { refuseBrokenLinks: true } : {}),
     };

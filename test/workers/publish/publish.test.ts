@@ -290,6 +290,9 @@ describe("publishing", () => {
     await call(`${base}/publish/live`, { cookie, body: {} });
     const live1 = nth(await waitForJobs(site.id, 2), 1).job;
     expect(live1.refuseBrokenLinks).toBe(true);
+    // The job names what the site serves now, whose blobs the builder need not ask about.
+    expect(p.job.knownDeployIds).toEqual([]);
+    expect(live1.knownDeployIds).toEqual([p.job.deployId]);
     // The builder refuses before activation, with its report: the deploy keeps it.
     await builderPost(live1.callbackUrl, {
       jobId: live1.jobId,
