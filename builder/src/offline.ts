@@ -23,6 +23,7 @@ import type { DeployId } from "#schemas/deploy";
 import { offlineBody } from "#schemas/publish";
 import type { FollowUp } from "./follow-ups.ts";
 import { runHugo } from "./hugo.ts";
+import { addMathAssets } from "./math-assets.ts";
 import { indexSite } from "./search-index.ts";
 import { writeSiteConfig } from "./site-config.ts";
 import { listFiles, putFile } from "./storage.ts";
@@ -95,6 +96,8 @@ async function buildOffline(
     throw new Error(`Hugo ${why}\n${hugo.log.slice(-2_000)}`);
   }
   signal.throwIfAborted();
+  // The offline copy renders math from its own copy of KaTeX, like the online site.
+  await addMathAssets(output);
   const search = await indexSite({
     siteDir: output,
     offline: true,

@@ -31,6 +31,7 @@ import {
 } from "./build-report.ts";
 import { runHugo } from "./hugo.ts";
 import type { JobOutcome, JobProgress } from "./job-queue.ts";
+import { addMathAssets } from "./math-assets.ts";
 import { mediaReferences } from "./media-refs.ts";
 import { offlineFollowUp } from "./offline.ts";
 import { indexSite } from "./search-index.ts";
@@ -142,6 +143,8 @@ export async function buildSite(
     // The uploaded media the site links (referenced by the manifest, never copied), and what
     // the build found wrong: the theme's broken-link warnings, resources whose file the site
     // lacks, content issues in the pages (build-report.ts).
+    // KaTeX's files, when a page renders math (math-assets.ts).
+    await addMathAssets(output);
     const linked = await timed("media", () =>
       mediaReferences(output, {
         exportUrl: job.exportUrl,

@@ -4,9 +4,12 @@
 // confirmed, it goes out with its build report. The uploaded PDF and image are served from
 // MEDIA by reference; the home, a page with a table, a video page and search results render,
 // and axe-core finds no serious or critical violation on them.
-import { readdir, readFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { tarWriter } from "../../workers/domain/archive/tar-write.ts";
@@ -174,6 +177,13 @@ describe("an imported OCW course, published", () => {
     });
     expect(await page.locator('main iframe[src*="youtube-nocookie.com"]').count()).toBe(1);
 
+    // Math is rendered in the browser (KaTeX from the site itself), on math pages only.
+    await page.goto(`${live}/pages/mathjax-demo/`, { waitUntil: "domcontentloaded" });
+    await page.locator("main .math .katex").first().waitFor();
+    expect(await page.locator("main .math-display .katex-display").count()).toBe(1);
+    await owner.shot("cs06-math");
+    expect(await axeViolations(page), "axe on the math page").toEqual([]);
+
     await page.goto(`${live}/search/?q=prerequisites`, { waitUntil: "domcontentloaded" });
     const result = page.getByRole("link", { name: "Syllabus" }).first();
     await result.waitFor();
@@ -181,5 +191,49 @@ describe("an imported OCW course, published", () => {
     expect(await axeViolations(page), "axe on the search results").toEqual([]);
     await result.click();
     await page.waitForURL((u) => u.pathname === "/pages/syllabus/");
+
+    // The offline copy, as a learner gets it: downloaded, unpacked, opened from file://.
+    const offlineUrl = await waitFor(
+      "the offline copy",
+      async () =>
+        (
+          await api<{ offlineUrl: string | null }>(
+            owner,
+            "GET",
+            `${base}/deploys/${second.deploy.id}`,
+          )
+        ).offlineUrl,
+      120_000,
+    );
+    const zip = await owner.page.request.get(offlineUrl);
+    expect(zip.status()).toBe(200);
+    const dir = await mkdtemp(join(tmpdir(), "lectern-offline-"));
+    try {
+      await writeFile(join(dir, "course.zip"), await zip.body());
+      execFileSync("unzip", ["-q", join(dir, "course.zip"), "-d", join(dir, "course")]);
+      await page.goto(pathToFileURL(join(dir, "course/index.html")).href);
+      await page.getByRole("heading", { level: 1, name: "OCW CI Test Course" }).waitFor();
+      // Navigation: the menu's relative links lead to the pages' files.
+      await page
+        .getByRole("navigation", { name: "Course" })
+        .getByRole("link", { name: "Subscripts and Superscripts" })
+        .click();
+      await page.waitForURL((u) => u.href.endsWith("/pages/subscripts-and-superscripts.html"));
+      expect(await page.locator("main table").count()).toBeGreaterThan(0);
+      // Search, from the bundled index (no fetch() on file://).
+      await page.getByRole("link", { name: "Search this course" }).click();
+      await page.getByRole("searchbox").fill("prerequisites");
+      await page.getByRole("searchbox").press("Enter");
+      const found = page.getByRole("link", { name: "Syllabus" }).last();
+      await found.waitFor();
+      await owner.shot("cs05-offline-search");
+      await found.click();
+      await page.waitForURL((u) => u.href.endsWith("/pages/syllabus.html"));
+      await page.getByRole("heading", { level: 1, name: "Syllabus" }).waitFor();
+      await page.goto(pathToFileURL(join(dir, "course/pages/mathjax-demo.html")).href);
+      await page.locator("main .math .katex").first().waitFor();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
