@@ -13,8 +13,11 @@
 // - Several resources may link the same path (OCW courses reuse file names): the first with a
 //   stored file gives it, in the theme's (stable) page order.
 // - The content type comes from the path, like every built file's (content-types.ts).
-import { readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { createWriteStream } from "node:fs";
+import { mkdir, readFile, rm } from "node:fs/promises";
+import { dirname, join, resolve, sep } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { type DeployMedia, deployPath, siteMediaPage } from "#schemas/deploy";
 import { MEDIA_LIST_FILE } from "../theme/site-config.ts";
 import { contentTypeFor } from "./content-types.ts";
@@ -116,4 +119,69 @@ export async function mediaReferences(
   const found = missing.filter((m) => !((localPath(m.url) ?? "") in media));
   // A plain object for the manifest (JSON), with own properties only.
   return { media: { ...media }, linked: items.length, missing: found };
+}
+
+/** The offline copy takes files up to this size each, and this much in all. */
+export const OFFLINE_MEDIA_FILE_LIMIT = 200 * 1024 * 1024;
+export const OFFLINE_MEDIA_TOTAL_LIMIT = 1024 * 1024 * 1024;
+
+/**
+ * Puts the deploy's referenced media into an offline copy at the same paths, so its pages'
+ * links, images and local videos work from disk: each file streamed from the Worker
+ * (`<exportUrl>/media-file?key=…`, the job's export token) to the file, never held in memory.
+ * Best effort within the limits: a file too large, or one that cannot be fetched, is left out
+ * with a log line (the online site still has it).
+ */
+export async function downloadMedia(
+  siteDir: string,
+  media: Record<string, DeployMedia>,
+  options: MediaRefsOptions & {
+    log: (line: string) => void;
+    fileLimit?: number;
+    totalLimit?: number;
+  },
+): Promise<{ files: number; bytes: number; skipped: number }> {
+  const doFetch = options.fetch ?? fetch;
+  const fileLimit = options.fileLimit ?? OFFLINE_MEDIA_FILE_LIMIT;
+  const totalLimit = options.totalLimit ?? OFFLINE_MEDIA_TOTAL_LIMIT;
+  const root = resolve(siteDir);
+  let files = 0;
+  let bytes = 0;
+  let skipped = 0;
+  for (const [path, file] of Object.entries(media).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    options.signal?.throwIfAborted();
+    const target = resolve(root, path);
+    if (
+      !target.startsWith(`${root}${sep}`) ||
+      file.size > fileLimit ||
+      bytes + file.size > totalLimit
+    ) {
+      skipped += 1;
+      options.log(`builder: offline copy leaves out ${path} (${file.size} bytes)`);
+      continue;
+    }
+    const url = new URL(`${options.exportUrl}/media-file`);
+    url.searchParams.set("key", file.key);
+    try {
+      const res = await doFetch(url, {
+        headers: { authorization: `Bearer ${options.exportToken}` },
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+      await mkdir(dirname(target), { recursive: true });
+      await pipeline(
+        Readable.fromWeb(res.body as import("node:stream/web").ReadableStream),
+        createWriteStream(target),
+        ...(options.signal ? [{ signal: options.signal }] : []),
+      );
+      files += 1;
+      bytes += file.size;
+    } catch (error) {
+      options.signal?.throwIfAborted();
+      await rm(target, { force: true });
+      skipped += 1;
+      options.log(`builder: offline copy leaves out ${path}: ${(error as Error).message}`);
+    }
+  }
+  return { files, bytes, skipped };
 }

@@ -19,11 +19,12 @@ import { rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { BuildJob } from "#schemas/build-job";
-import type { DeployId } from "#schemas/deploy";
+import type { DeployId, DeployMedia } from "#schemas/deploy";
 import { offlineBody } from "#schemas/publish";
 import type { FollowUp } from "./follow-ups.ts";
 import { runHugo } from "./hugo.ts";
 import { addMathAssets } from "./math-assets.ts";
+import { downloadMedia } from "./media-refs.ts";
 import { indexSite } from "./search-index.ts";
 import { writeSiteConfig } from "./site-config.ts";
 import { listFiles, putFile } from "./storage.ts";
@@ -43,6 +44,8 @@ export type OfflineOptions = {
   hugoTimeoutMs: number;
   requests?: WorkerRequestOptions;
   log: (line: string) => void;
+  /** The online deploy's media references: copied into the offline copy (media-refs.ts). */
+  media?: Record<string, DeployMedia>;
 };
 
 /** R2 SITES key of a deploy's offline copy. */
@@ -96,8 +99,22 @@ async function buildOffline(
     throw new Error(`Hugo ${why}\n${hugo.log.slice(-2_000)}`);
   }
   signal.throwIfAborted();
-  // The offline copy renders math from its own copy of KaTeX, like the online site.
+  // The offline copy renders math from its own copy of KaTeX, like the online site, and has
+  // the course's uploaded files at the paths its pages link.
   await addMathAssets(output);
+  if (options.media && Object.keys(options.media).length > 0) {
+    const got = await downloadMedia(output, options.media, {
+      exportUrl: job.exportUrl,
+      exportToken: job.exportToken,
+      ...(options.requests?.fetch ? { fetch: options.requests.fetch } : {}),
+      signal,
+      log: options.log,
+    });
+    options.log(
+      `builder: offline copy of job ${job.jobId} has ${got.files} media files (${got.bytes} bytes)` +
+        (got.skipped ? `; ${got.skipped} left out` : ""),
+    );
+  }
   const search = await indexSite({
     siteDir: output,
     offline: true,

@@ -255,6 +255,7 @@ export async function buildSite(
         hugoTimeoutMs,
         requests: { ...options.requests, fetch: doFetch },
         log,
+        media: linked.media,
         ...(options.hugoBin ? { hugoBin: options.hugoBin } : {}),
         ...(options.pagefindBin ? { pagefindBin: options.pagefindBin } : {}),
       });

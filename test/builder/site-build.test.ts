@@ -126,6 +126,13 @@ beforeAll(async () => {
   worker = createServer(async (req, res) => {
     const path = (req.url ?? "").split("?")[0] as string;
     const body = await readBody(req);
+    if (path === "/export/media-file") {
+      // One stored file, as the Worker streams it for the offline copy.
+      const key = new URL(req.url ?? "/", "http://x").searchParams.get("key");
+      const ok = req.headers.authorization === `Bearer ${TOKEN}` && key?.endsWith("/notes.pdf");
+      res.writeHead(ok ? 200 : 404).end(ok ? NOTES_PDF : "");
+      return;
+    }
     if (path === "/export/media") {
       // The site's stored files, as the Worker lists them for the job (one page).
       const ok = req.headers.authorization === `Bearer ${TOKEN}`;
@@ -274,6 +281,7 @@ function queueFor(siteOptions: SiteBuildOptions, heartbeatMs = 0) {
 }
 
 let storedMedia: { uid: string; key: string; size: number; etag: string }[] = [];
+const NOTES_PDF = "%PDF-1.4 the notes, offline too";
 
 describe("buildSite with media and a report", () => {
   const NOTES_UID = "0b1c6a1e-1c4a-4f7e-9d1a-5d3f2a000001";
@@ -345,6 +353,32 @@ describe("buildSite with media and a report", () => {
     });
     // The theme's list is for the builder, not for readers.
     expect(Object.keys(manifest?.files ?? {})).not.toContain("lectern-media.json");
+  });
+
+  it("puts the referenced files into the offline copy, at the paths its pages link", async () => {
+    const { queue, terminal } = queueFor(options());
+    const j = job({ offlineUrl: `${base}/internal/v1/jobs/x/offline` });
+    queue.submit(j);
+    await until(() => terminal(j.jobId) !== undefined, "the job to finish");
+    await until(() => offlines.length > 0, "the offline announcement");
+    await queue.followUps.idle();
+    const object = await s3.send(
+      new GetObjectCommand({ Bucket: bucket, Key: `offline/${SITE_ID}/${j.deployId}.zip` }),
+    );
+    const zip = (await object.Body?.transformToByteArray()) as Uint8Array;
+    const { entries } = await openZip(bytesSource(zip), DEFAULT_IMPORT_LIMITS);
+    // Read back with Info-ZIP: Node 20 cannot inflate through openZip's byte-mode reader.
+    const zipPath = join(work, `${j.jobId}-media.zip`);
+    await writeFile(zipPath, zip);
+    const unzipped = async (path: string) =>
+      (await promisify(execFile)("unzip", ["-p", zipPath, path])).stdout;
+    expect(await unzipped("notes.pdf")).toBe(NOTES_PDF);
+    // The resource's page links it relatively, where it now is.
+    const page = await unzipped("resources/notes.html");
+    expect(page).toContain('href="../notes.pdf"');
+    // The file the site lacks is not in the zip.
+    expect(entries.some((e) => e.path === "gone.pdf")).toBe(false);
+    await queue.shutdown(1_000);
     const activation = activations.at(-1)?.body;
     expect(activation?.report).toMatchObject({ brokenLinkCount: 2, contentIssueCount: 0 });
   });

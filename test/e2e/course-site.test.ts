@@ -232,6 +232,14 @@ describe("an imported OCW course, published", () => {
       await page.getByRole("heading", { level: 1, name: "Syllabus" }).waitFor();
       await page.goto(pathToFileURL(join(dir, "course/pages/mathjax-demo.html")).href);
       await page.locator("main .math .katex").first().waitFor();
+      // The course's uploaded image is in the copy too.
+      await page.goto(pathToFileURL(join(dir, "course/resources/example_jpg.html")).href);
+      const offlineImg = page.locator("main img").first();
+      await expect
+        .poll(() =>
+          offlineImg.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth),
+        )
+        .toBe(96);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

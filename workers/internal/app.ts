@@ -12,7 +12,12 @@ import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import type { z } from "zod";
 import { buildJobStatus } from "#schemas/build-job";
-import { deployManifestKey, resourceMediaKey, type SiteMediaPage } from "#schemas/deploy";
+import {
+  deployManifestKey,
+  resourceMediaKey,
+  type SiteMediaPage,
+  siteMediaPrefix,
+} from "#schemas/deploy";
 import { activateBody, offlineBody } from "#schemas/publish";
 import type { StarterConfig } from "#schemas/starter";
 import { problemResponse } from "#workers/api/errors";
@@ -158,6 +163,25 @@ export const internal = new Hono<{ Bindings: Env }>()
     }
     const page: SiteMediaPage = { items, cursor: listed.truncated ? listed.cursor : null };
     return c.json(page, 200, { "cache-control": "no-store" });
+  })
+  // One stored file of the site, for the offline copy (only keys under the site's prefix).
+  .get("/exports/:deployId/media-file", async (c) => {
+    const claims = await exportClaims(c.req.raw, c.env, c.req.param("deployId"));
+    if (claims instanceof Response) return claims;
+    const key = c.req.query("key") ?? "";
+    if (!key.startsWith(siteMediaPrefix(claims.t, claims.s)) || key.includes("..")) {
+      return problemResponse("NOT_FOUND", "No such file of this site");
+    }
+    const object = await c.env.MEDIA.get(key);
+    if (!object) return problemResponse("NOT_FOUND", "No such file of this site");
+    return new Response(object.body, {
+      headers: {
+        "content-type": "application/octet-stream",
+        "content-length": String(object.size),
+        etag: object.httpEtag,
+        "cache-control": "no-store",
+      },
+    });
   })
   .post("/sites/:siteId/jobs/:jobId/status", async (c) => {
     const { siteId, jobId } = c.req.param();

@@ -99,6 +99,29 @@ describe("the builder's media listing", () => {
     expect(page.items.every((i) => i.size === PDF.byteLength)).toBe(true);
     expect(page).toMatchObject({ cursor: null });
 
+    // One file, for the offline copy: the site's own keys only.
+    const own = page.items[0]?.key ?? "";
+    const file = await call(`${url}-file?key=${encodeURIComponent(own)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(file.status).toBe(200);
+    expect(new Uint8Array(await file.arrayBuffer())).toEqual(PDF);
+    const theirs = resourceMediaKey(other.t.tenant.id, other.siteId, crypto.randomUUID(), "b.pdf");
+    for (const key of [theirs, `${own}/../../x`, ""]) {
+      await expectProblem(
+        await call(`${url}-file?key=${encodeURIComponent(key)}`, {
+          headers: { authorization: `Bearer ${token}` },
+        }),
+        404,
+        "NOT_FOUND",
+      );
+    }
+    await expectProblem(
+      await call(`${url}-file?key=${encodeURIComponent(own)}`),
+      401,
+      "UNAUTHENTICATED",
+    );
+
     await expectProblem(await call(url), 401, "UNAUTHENTICATED");
     const elsewhere = url.replace(deployId, newId("dep"));
     await expectProblem(
