@@ -177,6 +177,19 @@ describe("an imported OCW course, published", () => {
     });
     expect(await page.locator('main iframe[src*="youtube-nocookie.com"]').count()).toBe(1);
 
+    // Down to 320 px wide, nothing scrolls sideways (wide tables scroll inside their box).
+    await page.setViewportSize({ width: 320, height: 640 });
+    for (const [, path] of [...views, ["", "/search/?q=prerequisites"]] as const) {
+      await page.goto(`${live}${path}`, { waitUntil: "domcontentloaded" });
+      await page.locator("main h1").first().waitFor();
+      const overflow = await page.evaluate<number>(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth",
+      );
+      if (path.includes("subscripts")) await owner.shot("cs07-phone-table");
+      expect(overflow, `sideways scroll at 320 px on ${path}`).toBeLessThanOrEqual(0);
+    }
+    await page.setViewportSize({ width: 1280, height: 860 });
+
     // Math is rendered in the browser (KaTeX from the site itself), on math pages only.
     await page.goto(`${live}/pages/mathjax-demo/`, { waitUntil: "domcontentloaded" });
     await page.locator("main .math .katex").first().waitFor();

@@ -179,9 +179,10 @@ describe("publishing", () => {
       401,
       "UNAUTHENTICATED",
     );
-    // A job id that is not the running one.
-    const other = job.callbackUrl.replace(job.jobId, `${job.deployId.slice(0, -1)}Z-a1`);
-    res = await builderPost(other, { jobId: `${job.deployId.slice(0, -1)}Z-a1`, state: "failed" });
+    // A job id that is not the running one (its deploy id differs in the last character).
+    const otherId = `${job.deployId.slice(0, -1)}${job.deployId.endsWith("Z") ? "Y" : "Z"}-a1`;
+    const other = job.callbackUrl.replace(job.jobId, otherId);
+    res = await builderPost(other, { jobId: otherId, state: "failed" });
     expect(await json(res)).toEqual({ ok: true, ignored: true });
     // Body/path mismatch.
     await expectProblem(

@@ -14,6 +14,14 @@ import {
   targetLabels,
 } from "./labels.ts";
 
+/** "2 broken links · 5 content issues": what the build report of a deploy found. */
+function reportSummary(links: number, issues: number): string {
+  const parts: string[] = [];
+  if (links > 0) parts.push(links === 1 ? "1 broken link" : `${links} broken links`);
+  if (issues > 0) parts.push(issues === 1 ? "1 content issue" : `${issues} content issues`);
+  return parts.join(" · ");
+}
+
 export function DeployTable({
   deploys,
   detailBase,
@@ -45,6 +53,7 @@ export function DeployTable({
             <th scope="col">Duration</th>
             <th scope="col">Files</th>
             <th scope="col">Uploaded</th>
+            <th scope="col">Report</th>
             {withActions ? (
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
@@ -82,6 +91,18 @@ export function DeployTable({
                 <td data-label="Duration">{formatDuration(d.durationMs)}</td>
                 <td data-label="Files">{formatCount(d.files)}</td>
                 <td data-label="Uploaded">{formatBytes(d.bytesUploaded)}</td>
+                <td data-label="Report">
+                  {d.brokenLinkCount === null ? (
+                    "—"
+                  ) : d.brokenLinkCount + (d.contentIssueCount ?? 0) === 0 ? (
+                    "Clean"
+                  ) : (
+                    <Link to={`${detailBase}/${d.id}`}>
+                      {reportSummary(d.brokenLinkCount, d.contentIssueCount ?? 0)}
+                      <span className="visually-hidden"> in deploy {short}</span>
+                    </Link>
+                  )}
+                </td>
                 {withActions ? (
                   <td data-label="Actions" className="actions">
                     {canRollBack(d) ? (
