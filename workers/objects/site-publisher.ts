@@ -54,7 +54,12 @@ export type PublishRequest = {
   target: BuildTarget;
   requestedBy: string | null;
   rebuildId?: string | null;
-  /** A live publish confirmed despite broken links (joins a queued build's confirmation). */
+  /**
+   * A live publish confirmed despite broken links (joins a queued build's confirmation). Only
+   * someone publishing by hand is asked: a mass rebuild (a theme change re-publishing what is
+   * there) and a scheduled publish (nobody is there to confirm) go ahead, and their build
+   * report lists the links all the same.
+   */
   allowBrokenLinks?: boolean;
 };
 
@@ -117,6 +122,7 @@ export class SitePublisher extends DurableObject<Env> {
 
   /** A publish request: starts a build, queues one, or joins the queued one for the target. */
   async request(input: PublishRequest): Promise<{ deployId: string; coalesced: boolean }> {
+    const allowBrokenLinks = input.allowBrokenLinks === true || Boolean(input.rebuildId);
     const result = await this.serial(async () => {
       const s = await this.load(input.tenantId, input.siteId);
       const decision = decideRequest(s, input.target);
@@ -130,7 +136,7 @@ export class SitePublisher extends DurableObject<Env> {
             ...(input.rebuildId
               ? { rebuildId: sql`coalesce(${deploys.rebuildId}, ${input.rebuildId})` }
               : {}),
-            ...(input.allowBrokenLinks ? { allowBrokenLinks: true } : {}),
+            ...(allowBrokenLinks ? { allowBrokenLinks: true } : {}),
             updatedAt: new Date(now),
           })
           .where(and(eq(deploys.tenantId, s.tenantId), eq(deploys.id, decision.deployId)));
@@ -145,7 +151,7 @@ export class SitePublisher extends DurableObject<Env> {
         state: "queued",
         requestedBy: input.requestedBy,
         rebuildId: input.rebuildId ?? null,
-        allowBrokenLinks: input.allowBrokenLinks ?? false,
+        allowBrokenLinks,
         message: decision.kind === "start" ? "Starting" : "Waiting for the running build",
         createdAt: new Date(now),
         updatedAt: new Date(now),
@@ -444,6 +450,10 @@ export class SitePublisher extends DurableObject<Env> {
         let deployId: string;
         if (decision.kind === "coalesce") {
           deployId = decision.deployId;
+          await db
+            .update(deploys)
+            .set({ allowBrokenLinks: true })
+            .where(and(eq(deploys.tenantId, s.tenantId), eq(deploys.id, deployId)));
         } else {
           deployId = newId("dep", now);
           await insertDeploy(db, {
@@ -452,6 +462,8 @@ export class SitePublisher extends DurableObject<Env> {
             siteId: s.siteId,
             target: "live",
             requestedBy: due.createdBy,
+            // Nobody is there to confirm broken links; the report lists them.
+            allowBrokenLinks: true,
             message: "Scheduled publish",
           });
           if (decision.kind === "start") await this.begin(deployId, "live", now);

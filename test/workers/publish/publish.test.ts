@@ -571,6 +571,8 @@ describe("publishing", () => {
     await runDurableObjectAlarm(stub);
     const [job] = await waitForJobs(site.id, 1);
     expect(job.job.target).toBe("live");
+    // Nobody is there to confirm broken links: a scheduled publish does not refuse them.
+    expect(job.job.refuseBrokenLinks).toBeUndefined();
     const list = await json(await call(`${base}/schedules`, { cookie }));
     const ran = list.items.find((s: { id: string }) => s.id === s2.id);
     expect(ran).toMatchObject({ state: "done", deployId: job.job.deployId });
@@ -631,6 +633,9 @@ describe("publishing", () => {
     expect(rb).toMatchObject({ state: "running", tenantId: t.tenant.id });
     const [ja] = await waitForJobs(a.site.id, 1, 20_000);
     const [jb] = await waitForJobs(b.site.id, 1, 20_000);
+    // A rebuild re-publishes what is there: it does not stop at broken links.
+    expect([ja.job.target, jb.job.target]).toEqual(["live", "live"]);
+    expect([ja.job.refuseBrokenLinks, jb.job.refuseBrokenLinks]).toEqual([undefined, undefined]);
     let view = await json(await call(`/tenants/${t.tenant.id}/rebuilds/${rb.id}`, { cookie }));
     expect(view).toMatchObject({ total: 2, done: 0, remaining: 2 });
     await completeJob(ja.job);
