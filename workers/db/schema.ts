@@ -417,8 +417,11 @@ export const deploys = sqliteTable(
     timings: text("timings", { mode: "json" }).$type<Record<string, number>>(),
     /** What the build found wrong with the content (schemas/build-job.ts, buildReport). */
     report: text("report", { mode: "json" }).$type<BuildReport>(),
-    /** A live publish someone confirmed despite broken links (else the build refuses them). */
-    allowBrokenLinks: integer("allow_broken_links", { mode: "boolean" }).notNull().default(false),
+    /**
+     * A live publish made by hand that nobody confirmed: its build refuses broken links. Mass
+     * rebuilds and schedules never set it (nobody is there to confirm).
+     */
+    refuseBrokenLinks: integer("refuse_broken_links", { mode: "boolean" }).notNull().default(false),
     ...timestamps,
   },
   (t) => [

@@ -55,12 +55,11 @@ export type PublishRequest = {
   requestedBy: string | null;
   rebuildId?: string | null;
   /**
-   * A live publish confirmed despite broken links (joins a queued build's confirmation). Only
-   * someone publishing by hand is asked: a mass rebuild (a theme change re-publishing what is
-   * there) and a scheduled publish (nobody is there to confirm) go ahead, and their build
-   * report lists the links all the same.
+   * Fail the build before it goes live if the site has broken links: set by the API for a live
+   * publish made by hand that nobody confirmed, and by nothing else (mass rebuilds and
+   * schedules go ahead; their build report lists the links all the same).
    */
-  allowBrokenLinks?: boolean;
+  refuseBrokenLinks?: boolean;
 };
 
 export type ActivateResult = { ok: true } | { ok: false; status: 404 | 409; message: string };
@@ -122,44 +121,11 @@ export class SitePublisher extends DurableObject<Env> {
 
   /** A publish request: starts a build, queues one, or joins the queued one for the target. */
   async request(input: PublishRequest): Promise<{ deployId: string; coalesced: boolean }> {
-    const allowBrokenLinks = input.allowBrokenLinks === true || Boolean(input.rebuildId);
     const result = await this.serial(async () => {
       const s = await this.load(input.tenantId, input.siteId);
-      const decision = decideRequest(s, input.target);
-      const now = Date.now();
-      if (decision.kind === "coalesce") {
-        await this.db
-          .update(deploys)
-          .set({
-            requests: sql`${deploys.requests} + 1`,
-            ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
-            ...(input.rebuildId
-              ? { rebuildId: sql`coalesce(${deploys.rebuildId}, ${input.rebuildId})` }
-              : {}),
-            ...(allowBrokenLinks ? { allowBrokenLinks: true } : {}),
-            updatedAt: new Date(now),
-          })
-          .where(and(eq(deploys.tenantId, s.tenantId), eq(deploys.id, decision.deployId)));
-        return { deployId: decision.deployId, coalesced: true };
-      }
-      const deployId = newId("dep", now);
-      await insertDeploy(this.db, {
-        id: deployId,
-        tenantId: s.tenantId,
-        siteId: s.siteId,
-        target: input.target,
-        state: "queued",
-        requestedBy: input.requestedBy,
-        rebuildId: input.rebuildId ?? null,
-        allowBrokenLinks,
-        message: decision.kind === "start" ? "Starting" : "Waiting for the running build",
-        createdAt: new Date(now),
-        updatedAt: new Date(now),
-      });
-      if (decision.kind === "start") await this.begin(deployId, input.target, now);
-      else s.queued.push({ deployId, target: input.target });
+      const out = await this.enqueue(s, input, Date.now());
       await this.save();
-      return { deployId, coalesced: false };
+      return out;
     });
     await this.broadcast();
     return result;
@@ -286,6 +252,53 @@ export class SitePublisher extends DurableObject<Env> {
   }
 
   // ---- Build lifecycle (called under the lock) ----
+
+  /**
+   * Starts a build for the request, queues one, or joins the one queued for its target (every
+   * request to publish goes through here: the API's, a mass rebuild's, a schedule's). A build
+   * that answers several requests refuses broken links only if all of them would.
+   */
+  private async enqueue(
+    s: MachineState,
+    input: Omit<PublishRequest, "tenantId" | "siteId">,
+    now: number,
+    message?: string,
+  ): Promise<{ deployId: string; coalesced: boolean }> {
+    const decision = decideRequest(s, input.target);
+    if (decision.kind === "coalesce") {
+      await this.db
+        .update(deploys)
+        .set({
+          requests: sql`${deploys.requests} + 1`,
+          ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
+          ...(input.rebuildId
+            ? { rebuildId: sql`coalesce(${deploys.rebuildId}, ${input.rebuildId})` }
+            : {}),
+          ...(input.refuseBrokenLinks ? {} : { refuseBrokenLinks: false }),
+          updatedAt: new Date(now),
+        })
+        .where(and(eq(deploys.tenantId, s.tenantId), eq(deploys.id, decision.deployId)));
+      return { deployId: decision.deployId, coalesced: true };
+    }
+    const deployId = newId("dep", now);
+    await insertDeploy(this.db, {
+      id: deployId,
+      tenantId: s.tenantId,
+      siteId: s.siteId,
+      target: input.target,
+      state: "queued",
+      requestedBy: input.requestedBy,
+      rebuildId: input.rebuildId ?? null,
+      refuseBrokenLinks: input.refuseBrokenLinks ?? false,
+      message:
+        message ?? (decision.kind === "start" ? "Starting" : "Waiting for the running build"),
+      createdAt: new Date(now),
+      updatedAt: new Date(now),
+    });
+    if (decision.kind === "start") await this.begin(deployId, input.target, now);
+    else s.queued.push({ deployId, target: input.target });
+    return { deployId, coalesced: false };
+  }
 
   private async begin(deployId: string, target: BuildTarget, now: number) {
     const s = this.state as MachineState;
@@ -446,29 +459,12 @@ export class SitePublisher extends DurableObject<Env> {
           message: "Publish requested",
         });
         if ((claimed.meta?.changes ?? 0) === 0) continue;
-        const decision = decideRequest(s, "live");
-        let deployId: string;
-        if (decision.kind === "coalesce") {
-          deployId = decision.deployId;
-          await db
-            .update(deploys)
-            .set({ allowBrokenLinks: true })
-            .where(and(eq(deploys.tenantId, s.tenantId), eq(deploys.id, deployId)));
-        } else {
-          deployId = newId("dep", now);
-          await insertDeploy(db, {
-            id: deployId,
-            tenantId: s.tenantId,
-            siteId: s.siteId,
-            target: "live",
-            requestedBy: due.createdBy,
-            // Nobody is there to confirm broken links; the report lists them.
-            allowBrokenLinks: true,
-            message: "Scheduled publish",
-          });
-          if (decision.kind === "start") await this.begin(deployId, "live", now);
-          else s.queued.push({ deployId, target: "live" });
-        }
+        const { deployId } = await this.enqueue(
+          s,
+          { target: "live", requestedBy: due.createdBy },
+          now,
+          "Scheduled publish",
+        );
         await finishScheduleDeploy(db, s.tenantId, due.id, deployId);
       } else {
         const claimed = await finishSchedule(db, s.tenantId, due.id, "done", {
@@ -536,7 +532,7 @@ export class SitePublisher extends DurableObject<Env> {
     const row = await this.db
       .select({
         contentVersion: deploys.contentVersion,
-        allowBrokenLinks: deploys.allowBrokenLinks,
+        refuseBrokenLinks: deploys.refuseBrokenLinks,
       })
       .from(deploys)
       .where(and(eq(deploys.tenantId, s.tenantId), eq(deploys.id, run.deployId)))
@@ -568,8 +564,7 @@ export class SitePublisher extends DurableObject<Env> {
       knownDeployIds: [site.site.previewDeployId, site.site.liveDeployId].filter(
         (id): id is string => typeof id === "string",
       ),
-      // Live goes out with broken links only when someone confirmed it.
-      ...(run.target === "live" && !row[0]?.allowBrokenLinks ? { refuseBrokenLinks: true } : {}),
+      ...(run.target === "live" && row[0]?.refuseBrokenLinks ? { refuseBrokenLinks: true } : {}),
     };
     const body = JSON.stringify(job);
     const url = new URL("/jobs", cfg.BUILDER_URL);

@@ -227,7 +227,7 @@ function writableSite(c: AppContext) {
   }
 }
 
-async function publish(c: AppContext, target: "preview" | "live", allowBrokenLinks = false) {
+async function publish(c: AppContext, target: "preview" | "live", confirmBrokenLinks = false) {
   writableSite(c);
   const tenantId = tenantOf(c).tenant.id;
   const { site } = siteOf(c);
@@ -252,7 +252,8 @@ async function publish(c: AppContext, target: "preview" | "live", allowBrokenLin
     siteId: site.id,
     target,
     requestedBy: principalOf(c).user.id,
-    allowBrokenLinks,
+    // Someone publishing live by hand is asked about broken links, until they confirm.
+    refuseBrokenLinks: target === "live" && !confirmBrokenLinks,
   });
   const row = await getDeploy(c.get("db"), tenantId, site.id, id);
   if (!row) throw new Error(`deploy ${id} vanished`);
