@@ -14,9 +14,11 @@
 //   levels that skip (h2 → h4). The theme's own accessibility is checked by axe-core in the
 //   test suite instead.
 // - Bounded: the first BUILD_REPORT_ITEMS of each kind are listed, the counts say how many.
-import { readdir, readFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { BUILD_REPORT_ITEMS, type BuildReport } from "#schemas/build-job";
+import { linksMath } from "./math-assets.ts";
+import { listFiles } from "./storage.ts";
 
 type BrokenLink = BuildReport["brokenLinks"][number];
 type ContentIssue = BuildReport["contentIssues"][number];
@@ -53,14 +55,6 @@ export function brokenLinksFromLog(log: string): BrokenLink[] {
     out.push(link);
   }
   return out;
-}
-
-async function* htmlFiles(dir: string, root = dir): AsyncGenerator<string> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* htmlFiles(path, root);
-    else if (entry.isFile() && entry.name.endsWith(".html")) yield relative(root, path);
-  }
 }
 
 const attr = (tag: string, name: string): string | null => {
@@ -113,14 +107,22 @@ export function pageIssues(page: string, html: string): ContentIssue[] {
   return issues;
 }
 
-/** Every built page's content issues (Pagefind's and other non-page folders excluded). */
-export async function contentIssues(siteDir: string): Promise<ContentIssue[]> {
-  const out: ContentIssue[] = [];
-  for await (const path of htmlFiles(siteDir)) {
-    if (path.startsWith("pagefind/")) continue;
-    out.push(...pageIssues(path, await readFile(join(siteDir, path), "utf8")));
+/**
+ * One read of every built page (Pagefind's folder aside): its content issues, and whether any
+ * page links KaTeX (math-assets.ts), so the build reads its HTML once for both.
+ */
+export async function scanPages(
+  siteDir: string,
+): Promise<{ issues: ContentIssue[]; usesMath: boolean }> {
+  const issues: ContentIssue[] = [];
+  let usesMath = false;
+  for (const path of await listFiles(siteDir)) {
+    if (!path.endsWith(".html") || path.startsWith("pagefind/")) continue;
+    const html = await readFile(join(siteDir, path), "utf8");
+    issues.push(...pageIssues(path, html));
+    usesMath ||= linksMath(html);
   }
-  return out.sort((a, b) => (a.page < b.page ? -1 : a.page > b.page ? 1 : 0));
+  return { issues, usesMath };
 }
 
 /** The report from its parts, bounded. */

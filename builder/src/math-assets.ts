@@ -8,7 +8,7 @@
 //   from a CDN: published sites make no third-party requests, and the offline copy has them.
 // - Only the woff2 fonts: every browser that runs KaTeX reads woff2, the first source its
 //   stylesheet names; the woff and ttf fallbacks would only add bytes to every deploy.
-import { copyFile, mkdir, readdir, readFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
@@ -17,25 +17,13 @@ export const MATH_ASSETS_DIR = "_lectern/katex";
 
 const KATEX_DIST = dirname(createRequire(import.meta.url).resolve("katex"));
 
-async function* htmlFiles(dir: string): AsyncGenerator<string> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* htmlFiles(path);
-    else if (entry.isFile() && entry.name.endsWith(".html")) yield path;
-  }
+/** Whether a built page links KaTeX (the theme does so only where there is math). */
+export function linksMath(html: string): boolean {
+  return html.includes(`${MATH_ASSETS_DIR}/katex.min.js`);
 }
 
-/** Whether a page of the built site links KaTeX (the theme does so only where there is math). */
-export async function siteUsesMath(siteDir: string): Promise<boolean> {
-  for await (const path of htmlFiles(siteDir)) {
-    if ((await readFile(path, "utf8")).includes(`${MATH_ASSETS_DIR}/katex.min.js`)) return true;
-  }
-  return false;
-}
-
-/** Copies KaTeX's script, stylesheet and woff2 fonts into the site when it uses math. */
-export async function addMathAssets(siteDir: string): Promise<boolean> {
-  if (!(await siteUsesMath(siteDir))) return false;
+/** Copies KaTeX's script, stylesheet and woff2 fonts into a site whose pages link them. */
+export async function copyMathAssets(siteDir: string): Promise<void> {
   const target = join(siteDir, MATH_ASSETS_DIR);
   await mkdir(join(target, "fonts"), { recursive: true });
   await copyFile(join(KATEX_DIST, "katex.min.js"), join(target, "katex.min.js"));
@@ -45,5 +33,4 @@ export async function addMathAssets(siteDir: string): Promise<boolean> {
       await copyFile(join(KATEX_DIST, "fonts", font), join(target, "fonts", font));
     }
   }
-  return true;
 }

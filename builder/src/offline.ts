@@ -23,7 +23,7 @@ import type { DeployId, DeployMedia } from "#schemas/deploy";
 import { offlineBody } from "#schemas/publish";
 import type { FollowUp } from "./follow-ups.ts";
 import { runHugo } from "./hugo.ts";
-import { addMathAssets } from "./math-assets.ts";
+import { copyMathAssets } from "./math-assets.ts";
 import { downloadMedia } from "./media-refs.ts";
 import { indexSite } from "./search-index.ts";
 import { writeSiteConfig } from "./site-config.ts";
@@ -46,6 +46,8 @@ export type OfflineOptions = {
   log: (line: string) => void;
   /** The online deploy's media references: copied into the offline copy (media-refs.ts). */
   media?: Record<string, DeployMedia>;
+  /** The online build's pages link KaTeX (same source, so the offline pages do too). */
+  usesMath?: boolean;
 };
 
 /** R2 SITES key of a deploy's offline copy. */
@@ -101,7 +103,7 @@ async function buildOffline(
   signal.throwIfAborted();
   // The offline copy renders math from its own copy of KaTeX, like the online site, and has
   // the course's uploaded files at the paths its pages link.
-  await addMathAssets(output);
+  if (options.usesMath) await copyMathAssets(output);
   if (options.media && Object.keys(options.media).length > 0) {
     const got = await downloadMedia(output, options.media, {
       exportUrl: job.exportUrl,

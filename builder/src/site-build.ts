@@ -23,15 +23,10 @@ import { join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { BuildJob } from "#schemas/build-job";
 import { activateBody } from "#schemas/publish";
-import {
-  brokenLinksFromLog,
-  buildReportOf,
-  ContentRefused,
-  contentIssues,
-} from "./build-report.ts";
+import { brokenLinksFromLog, buildReportOf, ContentRefused, scanPages } from "./build-report.ts";
 import { runHugo } from "./hugo.ts";
 import type { JobOutcome, JobProgress } from "./job-queue.ts";
-import { addMathAssets } from "./math-assets.ts";
+import { copyMathAssets } from "./math-assets.ts";
 import { mediaReferences } from "./media-refs.ts";
 import { offlineFollowUp } from "./offline.ts";
 import { indexSite } from "./search-index.ts";
@@ -143,8 +138,9 @@ export async function buildSite(
     // The uploaded media the site links (referenced by the manifest, never copied), and what
     // the build found wrong: the theme's broken-link warnings, resources whose file the site
     // lacks, content issues in the pages (build-report.ts).
-    // KaTeX's files, when a page renders math (math-assets.ts).
-    await addMathAssets(output);
+    // One read of the built pages: their content issues, and whether KaTeX's files are needed.
+    const pages = await scanPages(output);
+    if (pages.usesMath) await copyMathAssets(output);
     const linked = await timed("media", () =>
       mediaReferences(output, {
         exportUrl: job.exportUrl,
@@ -159,7 +155,7 @@ export async function buildSite(
         ...brokenLinks,
         ...linked.missing.map((m) => ({ page: m.page, target: m.url, kind: "file" })),
       ],
-      await contentIssues(output),
+      pages.issues,
     );
     if (job.refuseBrokenLinks && brokenLinks.length > 0) {
       throw new ContentRefused(
@@ -256,6 +252,7 @@ export async function buildSite(
         requests: { ...options.requests, fetch: doFetch },
         log,
         media: linked.media,
+        usesMath: pages.usesMath,
         ...(options.hugoBin ? { hugoBin: options.hugoBin } : {}),
         ...(options.pagefindBin ? { pagefindBin: options.pagefindBin } : {}),
       });

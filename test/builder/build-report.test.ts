@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest";
 import {
   brokenLinksFromLog,
   buildReportOf,
-  contentIssues,
   pageIssues,
+  scanPages,
 } from "../../builder/src/build-report.ts";
 
 describe("broken links from Hugo's log", () => {
@@ -70,7 +70,9 @@ describe("content issues in built pages", () => {
     await writeFile(join(dir, "pages/b/index.html"), page("<h1>B</h1><img src=b.png>"));
     await writeFile(join(dir, "index.html"), page("<h1>Home</h1><h4>x</h4>"));
     await writeFile(join(dir, "pagefind/x.html"), page("<img src=p.png>"));
-    expect((await contentIssues(dir)).map((i) => `${i.page} ${i.kind}`)).toEqual([
+    const scanned = await scanPages(dir);
+    expect(scanned.usesMath).toBe(false);
+    expect(scanned.issues.map((i) => `${i.page} ${i.kind}`)).toEqual([
       "index.html heading-order",
       "pages/b/index.html image-alt",
     ]);
