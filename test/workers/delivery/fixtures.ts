@@ -6,16 +6,12 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { blobKey, type DeployManifest, deployManifestKey } from "#schemas/deploy";
 import { handleDelivery } from "#workers/delivery/index";
 import { newId } from "#workers/domain/ids";
+import { sha256Hex } from "#workers/domain/job-signing";
 import { call, createTenant, exec, json, type TenantFixture, uniq } from "../../factories.ts";
 
 export type FileSpec = { body: string | Uint8Array; type?: string };
 
 const encoder = new TextEncoder();
-
-async function sha256(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 const guessType = (path: string) =>
   path.endsWith(".html")
@@ -26,13 +22,15 @@ const guessType = (path: string) =>
         ? "text/javascript; charset=utf-8"
         : "application/octet-stream";
 
-/** Upload a deploy (blobs + manifest) to R2 SITES; returns its id. */
-export async function uploadDeploy(files: Record<string, FileSpec>): Promise<string> {
-  const deployId = newId("dep");
+/** Upload a deploy (blobs + manifest) to R2 SITES as the builder does; returns its id. */
+export async function uploadDeploy(
+  files: Record<string, FileSpec>,
+  deployId: string = newId("dep"),
+): Promise<string> {
   const manifest: DeployManifest = { version: 1, deployId, files: {} };
   for (const [path, spec] of Object.entries(files)) {
     const bytes = typeof spec.body === "string" ? encoder.encode(spec.body) : spec.body;
-    const hash = await sha256(bytes);
+    const hash = await sha256Hex(bytes);
     await env.SITES.put(blobKey(hash), bytes);
     manifest.files[path] = {
       hash,

@@ -5,6 +5,7 @@ import { verifyRequest } from "#workers/domain/job-signing";
 import { publisherOf } from "#workers/publishing/publisher";
 import { call, createTenant, exec, expectProblem, json, rows } from "../../factories.ts";
 import ociTarGzB64 from "../../fixtures/archives/ocw-ci-test-course.tar.gz.b64?raw";
+import { uploadDeploy } from "../delivery/fixtures.ts";
 import {
   addPage,
   builderPost,
@@ -17,7 +18,6 @@ import {
   setBuilderMode,
   siteHostUrl,
   status,
-  uploadDeploy,
   waitFor,
   waitForJobs,
 } from "./support.ts";
@@ -314,7 +314,7 @@ describe("publishing", () => {
     expect(confirmed.status).toBe(202);
     const live2 = nth(await waitForJobs(site.id, 3), 2).job;
     expect(live2.refuseBrokenLinks).toBeUndefined();
-    await uploadDeploy(live2.deployId, { "index.html": "<h1>Hi</h1>" });
+    await uploadDeploy({ "index.html": { body: "<h1>Hi</h1>" } }, live2.deployId);
     const activated = await builderPost(live2.activateUrl, {
       jobId: live2.jobId,
       files: 1,

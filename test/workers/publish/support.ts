@@ -3,9 +3,9 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { BuildJob } from "#schemas/build-job";
-import { blobKey, deployManifestKey } from "#schemas/deploy";
 import { signRequest } from "#workers/domain/job-signing";
 import { call, json, type TenantFixture } from "../../factories.ts";
+import { uploadDeploy } from "../delivery/fixtures.ts";
 
 export const SECRET = "test-builder-secret-0123456789abcdef";
 
@@ -102,32 +102,6 @@ export async function builderPost(url: string, body: unknown, secret = SECRET) {
   });
 }
 
-const enc = new TextEncoder();
-
-async function sha256(bytes: Uint8Array) {
-  const d = await crypto.subtle.digest("SHA-256", new Uint8Array(bytes));
-  return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-/** What the builder uploads: blobs then the manifest. */
-export async function uploadDeploy(deployId: string, files: Record<string, string>) {
-  const manifest: Record<string, { hash: string; size: number; contentType: string }> = {};
-  for (const [path, text] of Object.entries(files)) {
-    const bytes = enc.encode(text);
-    const hash = await sha256(bytes);
-    await env.SITES.put(blobKey(hash), bytes);
-    manifest[path] = {
-      hash,
-      size: bytes.byteLength,
-      contentType: path.endsWith(".html") ? "text/html; charset=utf-8" : "text/plain",
-    };
-  }
-  await env.SITES.put(
-    deployManifestKey(deployId),
-    JSON.stringify({ version: 1, deployId, files: manifest }),
-  );
-}
-
 /** The builder's whole happy path for a job: building, uploaded, activated, succeeded. */
 export async function completeJob(job: BuildJob, html = "<h1>Hello</h1>") {
   let res = await builderPost(job.callbackUrl, {
@@ -136,7 +110,10 @@ export async function completeJob(job: BuildJob, html = "<h1>Hello</h1>") {
     progress: 0.1,
   });
   expect(res.status).toBe(200);
-  await uploadDeploy(job.deployId, { "index.html": html, "404.html": "<h1>Missing</h1>" });
+  await uploadDeploy(
+    { "index.html": { body: html }, "404.html": { body: "<h1>Missing</h1>" } },
+    job.deployId,
+  );
   res = await builderPost(job.activateUrl, {
     jobId: job.jobId,
     files: 2,
