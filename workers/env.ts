@@ -22,6 +22,8 @@ const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema> & {
   appOrigin: string;
+  /** APP_URL's hostname, lowercased: delivery compares every request's host with it. */
+  appHostname: string;
   /** BUILDER_JOB_SECRET split for rotation (newest first); empty when unset. */
   builderSecrets: string[];
 };
@@ -40,6 +42,7 @@ export function config(env: Env): Config {
   const value = {
     ...parsed.data,
     appOrigin: new URL(parsed.data.APP_URL).origin,
+    appHostname: new URL(parsed.data.APP_URL).hostname.toLowerCase(),
     builderSecrets: parsed.data.BUILDER_JOB_SECRET.split(",")
       .map((s) => s.trim())
       .filter(Boolean),

@@ -89,7 +89,7 @@ export async function handleDelivery(
   const cfg = config(env);
   const url = new URL(request.url);
   const hostname = url.hostname.toLowerCase().replace(/\.$/, "");
-  if (hostname === new URL(cfg.APP_URL).hostname.toLowerCase()) return null;
+  if (hostname === cfg.appHostname) return null;
 
   const parsed = parseSiteHost(cfg, hostname);
   let query: HostQuery;
