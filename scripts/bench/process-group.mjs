@@ -49,41 +49,47 @@ export function sampleGroup(pgid) {
 }
 
 /**
- * Samples the group every `intervalMs` and keeps the peak memory, overall and since the last
- * `phase()` call, which also reports the CPU seconds the group used in that phase.
- * @param {number} pgid
- * @param {number} [intervalMs]
+ * Samples `sample()` every `intervalMs` until stopped: the peak memory over the whole watch,
+ * and per phase (between calls of `phase()`) the peak memory, the CPU seconds and the most
+ * processes at once. The one loop behind watchGroup (here) and watchTree (process-tree.mjs).
+ * A sample that is null or counts no process (the watched processes are gone) is skipped.
+ * @param {() => ({ rssBytes: number, cpuSeconds: number, processes: number } | null)} sample
+ * @param {number} intervalMs
  */
-export function watchGroup(pgid, intervalMs = 200) {
-  const first = sampleGroup(pgid);
+export function watchSamples(sample, intervalMs) {
+  const first = sample();
   if (!first) {
     return {
-      phase: () => ({ peakRssBytes: null, cpuSeconds: null }),
+      phase: () => ({ peakRssBytes: null, cpuSeconds: null, maxProcesses: null }),
       stop: () => ({ peakRssBytes: null, startRssBytes: null, processes: 0 }),
     };
   }
   let peak = first.rssBytes;
   let phasePeak = first.rssBytes;
+  let phaseMaxProcesses = first.processes;
   let phaseCpu = first.cpuSeconds;
   let last = first;
   const tick = () => {
-    const s = sampleGroup(pgid);
+    const s = sample();
     if (!s || s.processes === 0) return;
     last = s;
     peak = Math.max(peak, s.rssBytes);
     phasePeak = Math.max(phasePeak, s.rssBytes);
+    phaseMaxProcesses = Math.max(phaseMaxProcesses, s.processes);
   };
   const timer = setInterval(tick, intervalMs);
   timer.unref();
   return {
-    /** Ends a phase: its peak memory and CPU seconds; the next phase starts now. */
+    /** Ends a phase: its peak memory, CPU seconds and most processes; the next starts now. */
     phase() {
       tick();
       const result = {
         peakRssBytes: phasePeak,
         cpuSeconds: Math.round((last.cpuSeconds - phaseCpu) * 100) / 100,
+        maxProcesses: phaseMaxProcesses,
       };
       phasePeak = last.rssBytes;
+      phaseMaxProcesses = last.processes;
       phaseCpu = last.cpuSeconds;
       return result;
     },
@@ -93,5 +99,22 @@ export function watchGroup(pgid, intervalMs = 200) {
       clearInterval(timer);
       return { peakRssBytes: peak, startRssBytes: first.rssBytes, processes: last.processes };
     },
+  };
+}
+
+/**
+ * Samples the group every `intervalMs` and keeps the peak memory, overall and since the last
+ * `phase()` call, which also reports the CPU seconds the group used in that phase.
+ * @param {number} pgid
+ * @param {number} [intervalMs]
+ */
+export function watchGroup(pgid, intervalMs = 200) {
+  const watch = watchSamples(() => sampleGroup(pgid), intervalMs);
+  return {
+    phase() {
+      const { peakRssBytes, cpuSeconds } = watch.phase();
+      return { peakRssBytes, cpuSeconds };
+    },
+    stop: watch.stop,
   };
 }

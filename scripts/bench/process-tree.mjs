@@ -3,7 +3,7 @@
 // Hugo has a process group (and session) of its own, but it stays the builder's child.
 // Linux only; elsewhere the figures are null.
 import { readdirSync, readFileSync } from "node:fs";
-import { CLOCK_TICKS } from "./process-group.mjs";
+import { CLOCK_TICKS, watchSamples } from "./process-group.mjs";
 
 /**
  * @typedef {{ pid: number, ppid: number, rssBytes: number, cpuTicks: number }} ProcEntry
@@ -97,46 +97,12 @@ export function sampleTree(root) {
  * @param {number} [intervalMs]
  */
 export function watchTree(root, intervalMs = 100) {
-  const first = sampleTree(root);
-  if (!first) {
-    return {
-      phase: () => ({ peakRssBytes: null, cpuSeconds: null, maxProcesses: null }),
-      stop: () => ({ peakRssBytes: null, startRssBytes: null }),
-    };
-  }
-  let peak = first.rssBytes;
-  let phasePeak = first.rssBytes;
-  let phaseMaxProcesses = first.processes;
-  let phaseCpu = first.cpuSeconds;
-  let last = first;
-  const tick = () => {
-    const s = sampleTree(root);
-    if (!s) return;
-    last = s;
-    peak = Math.max(peak, s.rssBytes);
-    phasePeak = Math.max(phasePeak, s.rssBytes);
-    phaseMaxProcesses = Math.max(phaseMaxProcesses, s.processes);
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
+  const watch = watchSamples(() => sampleTree(root), intervalMs);
   return {
-    /** Ends a phase: its peak memory, CPU seconds and most processes at once. */
-    phase() {
-      tick();
-      const result = {
-        peakRssBytes: phasePeak,
-        cpuSeconds: Math.round((last.cpuSeconds - phaseCpu) * 100) / 100,
-        maxProcesses: phaseMaxProcesses,
-      };
-      phasePeak = last.rssBytes;
-      phaseMaxProcesses = last.processes;
-      phaseCpu = last.cpuSeconds;
-      return result;
-    },
+    phase: watch.phase,
     stop() {
-      tick();
-      clearInterval(timer);
-      return { peakRssBytes: peak, startRssBytes: first.rssBytes };
+      const { peakRssBytes, startRssBytes } = watch.stop();
+      return { peakRssBytes, startRssBytes };
     },
   };
 }

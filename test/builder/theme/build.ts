@@ -1,7 +1,7 @@
 // Builds a golden export with the lectern-course theme as the builder does: unpacked into a
 // folder, the root hugo.toml from builder/theme/site-config.ts, Debian's Hugo through runHugo.
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, join, relative } from "node:path";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type HugoResult, runHugo } from "../../../builder/src/hugo.ts";
 import { siteConfigToml, THEME_NAME } from "../../../builder/theme/site-config.ts";
@@ -44,19 +44,8 @@ export async function buildGolden(
   return { source, output, hugo, files };
 }
 
-/** Every file under `dir`, as paths relative to it. */
-export async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (d: string) => {
-    for (const entry of await readdir(d, { withFileTypes: true })) {
-      const path = join(d, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else out.push(relative(dir, path));
-    }
-  };
-  await walk(dir);
-  return out.sort();
-}
+/** Every file under `dir`, as sorted "/"-separated relative paths: what the builder uploads. */
+export { listFiles } from "../../../builder/src/storage.ts";
 
 export const readOutput = (build: ThemeBuild, path: string) =>
   readFile(join(build.output, path), "utf8");
