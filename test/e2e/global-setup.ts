@@ -50,6 +50,8 @@ declare module "vitest" {
     holdHugoFile: string;
     /** The Worker's PUBLISH_STALL_SECONDS in this stack. */
     publishStallSeconds: number;
+    /** Where `wrangler dev` and the builder write their output (tailed when a test fails). */
+    stackLogFiles: { worker: string; builder: string };
   }
 }
 
@@ -128,6 +130,7 @@ export default async function setup(project: TestProject) {
     await rm(persistTo, { recursive: true, force: true });
     throw error;
   }
+  const builderLogFile = builder.logFile;
   const state = (): BuilderState => ({
     running: builder !== null,
     pid: builder?.pid ?? null,
@@ -174,6 +177,7 @@ export default async function setup(project: TestProject) {
   );
   project.provide("publishStallSeconds", STALL_SECONDS);
   project.provide("holdHugoFile", holdHugoFile);
+  project.provide("stackLogFiles", { worker: worker.logFile, builder: builderLogFile });
 
   return async () => {
     await rm(holdHugoFile, { force: true });
