@@ -83,6 +83,9 @@ export const tenants = sqliteTable("tenants", {
   id: text("id").primaryKey(),
   slug: text("slug").notNull().unique(),
   name: text("name").notNull(),
+  /** Media limits (bytes); null = the platform default (workers/domain/media-limits.ts). */
+  mediaMaxFileBytes: integer("media_max_file_bytes"),
+  mediaQuotaBytes: integer("media_quota_bytes"),
   ...timestamps,
 });
 
@@ -490,4 +493,87 @@ export const siteDomains = sqliteTable(
     ...timestamps,
   },
   (t) => [index("site_domains_site_idx").on(t.siteId)],
+);
+
+// ---- Media library (issue 6; docs/decisions/012-media-uploads.md) ----
+
+export const mediaKinds = ["document", "image", "video", "other"] as const;
+export const mediaStatuses = ["uploading", "ready", "failed", "deleted"] as const;
+
+/**
+ * One uploaded file of a site's media library. The original lives in R2 MEDIA at `r2_key`
+ * (server-generated: the resource's file key, so the builder links it like an imported
+ * resource's file); derived files (thumbnails, web MP4, poster, captions) are listed in
+ * `variants`, under `t/<tenant>/s/<site>/media/<id>/`. While `uploading`, the R2 multipart
+ * upload id is kept here and each stored part in `media_upload_parts`.
+ */
+export const mediaItems = sqliteTable(
+  "media_items",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    /** The resource content item this file backs (its uid is chosen when the upload starts). */
+    resourceUid: text("resource_uid"),
+    r2Key: text("r2_key").notNull(),
+    filename: text("filename").notNull(),
+    declaredType: text("declared_type").notNull(),
+    /** The type the file's first bytes show (null until the upload completes). */
+    sniffedType: text("sniffed_type"),
+    kind: text("kind", { enum: mediaKinds }).notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256"),
+    status: text("status", { enum: mediaStatuses }).notNull().default("uploading"),
+    /** Why the item failed (a failed upload or a failed pipeline step that left it unusable). */
+    error: text("error"),
+    uploadId: text("upload_id"),
+    partSize: integer("part_size").notNull(),
+    partCount: integer("part_count").notNull(),
+    /** Filled by the pipeline: width, height, duration_seconds, … */
+    metadata: text("metadata", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    /** Derived files: [{ role, key, type, size, width?, height?, lang? }]. */
+    variants: text("variants", { mode: "json" }).notNull().$type<MediaVariantRow[]>(),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    deletedAt: integer("deleted_at", { mode: "timestamp_ms" }),
+    ...timestamps,
+  },
+  (t) => [
+    index("media_items_site_created_idx").on(t.siteId, t.id),
+    index("media_items_tenant_sha_idx").on(t.tenantId, t.sha256),
+    index("media_items_site_resource_idx").on(t.siteId, t.resourceUid),
+    index("media_items_status_idx").on(t.status, t.updatedAt),
+  ],
+);
+
+export type MediaVariantRow = {
+  role: string;
+  key: string;
+  type: string;
+  size: number;
+  width?: number;
+  height?: number;
+  lang?: string;
+  label?: string;
+};
+
+/** The parts of an R2 multipart upload stored so far (resume asks for them). */
+export const mediaUploadParts = sqliteTable(
+  "media_upload_parts",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    mediaId: text("media_id")
+      .notNull()
+      .references(() => mediaItems.id, { onDelete: "cascade" }),
+    partNumber: integer("part_number").notNull(),
+    etag: text("etag").notNull(),
+    size: integer("size").notNull(),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [uniqueIndex("media_upload_parts_uq").on(t.mediaId, t.partNumber)],
 );

@@ -21,7 +21,8 @@ export type IdPrefix =
   | "req"
   | "dep"
   | "psch"
-  | "rbd";
+  | "rbd"
+  | "med";
 
 function encodeTime(ms: number): string {
   let out = "";
