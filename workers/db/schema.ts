@@ -577,3 +577,55 @@ export const mediaUploadParts = sqliteTable(
   },
   (t) => [uniqueIndex("media_upload_parts_uq").on(t.mediaId, t.partNumber)],
 );
+
+// ---- Media jobs (issue 6; docs/decisions/013-media-pipeline.md) ----
+
+export const mediaJobKinds = [
+  "image_metadata",
+  "thumbnails",
+  "transcode",
+  "poster",
+  "captions",
+  "youtube_upload",
+  "transcript_order",
+] as const;
+export const mediaJobStates = ["queued", "running", "done", "failed"] as const;
+
+/**
+ * One step of a media item's pipeline (one per item and kind), as the item's MediaPipeline
+ * Durable Object runs it: what people see and retry. The object keeps its own copy for its
+ * alarm; this row is written on every change, so an item's jobs are never out of sight.
+ */
+export const mediaJobs = sqliteTable(
+  "media_jobs",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    mediaId: text("media_id")
+      .notNull()
+      .references(() => mediaItems.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: mediaJobKinds }).notNull(),
+    state: text("state", { enum: mediaJobStates }).notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    maxAttempts: integer("max_attempts").notNull().default(3),
+    lastError: text("last_error"),
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+    /** What the step produced (schemas/media-jobs.ts, jobOutput). */
+    output: text("output", { mode: "json" }).$type<{
+      metadata: Record<string, string | number | boolean | null>;
+      variants: MediaVariantRow[];
+    }>(),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("media_jobs_media_kind_uq").on(t.mediaId, t.kind),
+    index("media_jobs_tenant_state_idx").on(t.tenantId, t.state, t.updatedAt),
+  ],
+);

@@ -22,7 +22,8 @@ export type IdPrefix =
   | "dep"
   | "psch"
   | "rbd"
-  | "med";
+  | "med"
+  | "mjob";
 
 function encodeTime(ms: number): string {
   let out = "";
