@@ -49,7 +49,12 @@ export default defineConfig(async () => {
         {
           test: {
             name: "node",
-            include: ["test/builder/**/*.test.ts", "test/scripts/**/*.test.ts"],
+            include: [
+              "test/builder/**/*.test.ts",
+              "test/scripts/**/*.test.ts",
+              // The provider adapters against local servers (workers/providers/).
+              "test/providers/**/*.test.ts",
+            ],
             environment: "node",
           },
         },
