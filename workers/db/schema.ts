@@ -1,7 +1,14 @@
 // D1 schema. Tables snake_case plural, drizzle properties camelCase.
 // `migrations/` is generated from this file by `npm run db:generate`; never edit migrations by hand.
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 import type { BuildReport } from "#schemas/build-job";
 
 const timestamps = {
@@ -628,4 +635,31 @@ export const mediaJobs = sqliteTable(
     uniqueIndex("media_jobs_media_kind_uq").on(t.mediaId, t.kind),
     index("media_jobs_tenant_state_idx").on(t.tenantId, t.state, t.updatedAt),
   ],
+);
+
+// ---- Media providers (issue: media library; ADR 014) ----
+
+export const providerNames = ["youtube", "threeplay", "gdrive"] as const;
+
+/**
+ * A tenant's credentials for an optional media provider (YouTube, 3Play Media, Google Drive):
+ * one row per tenant and provider. `config` holds what may be shown (an OAuth client id, a
+ * turnaround level); the secrets are one AES-GCM sealed JSON object (workers/providers/
+ * secret-box.ts, bound to the tenant and provider), never returned by the API.
+ */
+export const tenantProviders = sqliteTable(
+  "tenant_providers",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    provider: text("provider", { enum: providerNames }).notNull(),
+    config: text("config", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    secretCiphertext: text("secret_ciphertext").notNull(),
+    /** The last characters of the main secret, so admins can tell which one is set. */
+    secretHint: text("secret_hint").notNull(),
+    updatedBy: text("updated_by").references(() => users.id, { onDelete: "set null" }),
+    ...timestamps,
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.provider] })],
 );
