@@ -7,6 +7,8 @@
 //   (workers/domain/job-signing.ts; method, path and body signed; five-minute window). A forged
 //   request fails the signature; a replayed one is ignored by the SitePublisher (it accepts a
 //   job's reports only forwards and only for its running job).
+// - POST /media/{mediaId}/jobs/{jobId}/result: a media job's progress or result from the builder,
+//   signed the same way; the item's MediaPipeline takes it only for the running attempt (token).
 
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
@@ -18,6 +20,7 @@ import {
   type SiteMediaPage,
   siteMediaPrefix,
 } from "#schemas/deploy";
+import { mediaJobResult } from "#schemas/media-jobs";
 import { activateBody, offlineBody } from "#schemas/publish";
 import type { StarterConfig } from "#schemas/starter";
 import { problemResponse } from "#workers/api/errors";
@@ -31,12 +34,15 @@ import { verifyRequest } from "#workers/domain/job-signing";
 import { deployIdOfJob } from "#workers/domain/publish-machine";
 import { verifyToken } from "#workers/domain/signed-tokens";
 import { config } from "#workers/env";
+import { pipelineOf } from "#workers/media/pipeline";
 import { publisherOf } from "#workers/publishing/publisher";
 
 export const INTERNAL_BASE = "/internal/v1";
 
 const SITE_ID = /^site_[0-9A-Z]{26}$/;
 const DEPLOY_ID = /^dep_[0-9A-Z]{26}$/;
+const MEDIA_ID = /^med_[0-9A-Z]{26}$/;
+const MEDIA_JOB_ID = /^mjob_[0-9A-Z]{26}$/;
 // A status with a log tail (64 KiB) and a build report (at most ~100 KiB).
 const MAX_CALLBACK_BYTES = 256 * 1024;
 
@@ -245,6 +251,37 @@ export const internal = new Hono<{ Bindings: Env }>()
     });
     await publisherOf(c.env, siteId).changed(siteId, deploy.tenantId);
     return c.json({ ok: true });
+  })
+  .post("/media/:mediaId/jobs/:jobId/result", async (c) => {
+    const { mediaId, jobId } = c.req.param();
+    if (!MEDIA_ID.test(mediaId) || !MEDIA_JOB_ID.test(jobId)) {
+      return problemResponse("NOT_FOUND", "No such media job");
+    }
+    const v = await signedJson(c.req.raw, c.env, mediaJobResult);
+    if (!v.ok) return v.response;
+    if (v.body.jobId !== jobId) {
+      return problemResponse("VALIDATION_FAILED", "jobId does not match the path", {
+        errors: [{ field: "jobId", message: "must match the path" }],
+      });
+    }
+    const body = v.body;
+    if (body.state === "done" && !body.output) {
+      return problemResponse("VALIDATION_FAILED", "A done result needs its output", {
+        errors: [{ field: "output", message: "required when state is done" }],
+      });
+    }
+    const result =
+      body.state === "running"
+        ? ({ state: "running" } as const)
+        : body.state === "done" && body.output
+          ? ({ state: "done", output: body.output } as const)
+          : ({
+              state: "failed",
+              error: body.error ?? "The builder reported a failure without a reason",
+              permanent: body.permanent === true,
+            } as const);
+    const out = await pipelineOf(c.env, mediaId).result(jobId, body.token, result);
+    return c.json({ ok: true, ignored: out.ignored });
   })
   .all("*", (c) =>
     problemResponse("NOT_FOUND", "No such endpoint", { instance: new URL(c.req.url).pathname }),
