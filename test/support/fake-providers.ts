@@ -441,6 +441,8 @@ export async function startFakeProviders(): Promise<FakeProviders> {
     }
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  // Never what keeps the test runner alive.
+  server.unref();
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -405,6 +405,7 @@ const pathParams: Record<string, (w: World, op: string) => Promise<string>> = {
     await insertDomain(db(), { hostname, tenantId: w.a.id, siteId: w.a.siteId }).run();
     return hostname;
   },
+  provider: async () => "threeplay",
   collaboratorId: async (w) => {
     const person = await addMember(w.a.id, "member", { signedIn: false });
     const id = newId("col");
@@ -438,6 +439,10 @@ const bodyValues: Record<string, (w: World) => Promise<unknown>> = {
   hostname: async () => `${uniq("m").toLowerCase()}.matrix.example`,
   siteId: async (w) => w.a.siteId,
   runAt: async () => new Date(Date.now() + 86_400_000).toISOString(),
+  clientId: async () => "matrix-client.apps.googleusercontent.com",
+  clientSecret: async () => "matrix-client-secret",
+  refreshToken: async () => "1//matrix-refresh-token",
+  apiKey: async () => "matrix-3play-api-key",
 };
 
 /** Request headers by (lower-case) name, for operations that declare them. */
