@@ -35,6 +35,7 @@ import { deployIdOfJob } from "#workers/domain/publish-machine";
 import { verifyToken } from "#workers/domain/signed-tokens";
 import { config } from "#workers/env";
 import { pipelineOf } from "#workers/media/pipeline";
+import { providerInternal } from "#workers/providers/internal-routes";
 import { publisherOf } from "#workers/publishing/publisher";
 
 export const INTERNAL_BASE = "/internal/v1";
@@ -129,6 +130,8 @@ export const internal = new Hono<{ Bindings: Env }>()
       { status: c.res.status, headers },
     );
   })
+  // 3Play Media's media fetch and status callback (workers/providers/internal-routes.ts).
+  .route("/providers", providerInternal)
   .get("/exports/:deployId", async (c) => {
     const claims = await exportClaims(c.req.raw, c.env, c.req.param("deployId"));
     if (claims instanceof Response) return claims;
