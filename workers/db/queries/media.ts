@@ -219,7 +219,7 @@ export function markMediaReady(
   db: Db,
   tenantId: string,
   id: string,
-  set: { sniffedType: string; kind: MediaKind; sha256: string; resourceUid: string },
+  set: { sniffedType: string; kind: MediaKind; sha256: string; resourceUid: string | null },
 ) {
   return db
     .update(mediaItems)
