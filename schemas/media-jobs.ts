@@ -97,6 +97,12 @@ export const mediaQueueMessage = z.discriminatedUnion("kind", [
     jobId: mediaJobId,
     token: z.string().min(1).max(100),
   }),
+  /** Make the site's YouTube videos public: sent when the site goes live (ADR 014). */
+  z.strictObject({
+    kind: z.literal("youtube_public"),
+    tenantId: prefixedId("ten"),
+    siteId: prefixedId("site"),
+  }),
 ]);
 export type MediaQueueMessage = z.infer<typeof mediaQueueMessage>;
 

@@ -5,11 +5,13 @@
 // - lectern-media-dlq: messages the queue gave up on (their handling kept throwing: D1, R2 or
 //   the object unreachable). A "run" fails its step with the reason, visible and retryable; a
 //   "start" leaves the reason on the item. Nothing is dropped silently.
+// - "youtube_public" (PROVIDERS, ADR 014): the site went live; its YouTube videos go public.
 import { mediaQueueMessage } from "#schemas/media-jobs";
 import { createDb } from "#workers/db/client";
 import { getMediaJob, setMediaItemError } from "#workers/db/queries/media-jobs";
 import { pipelineOf } from "#workers/media/pipeline";
 import { runStep } from "#workers/media/steps";
+import { handleYouTubePublic } from "#workers/providers/youtube-public";
 
 export async function handleMediaBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   for (const message of batch.messages) {
@@ -21,7 +23,9 @@ export async function handleMediaBatch(batch: MessageBatch<unknown>, env: Env): 
     }
     const msg = parsed.data;
     try {
-      if (msg.kind === "start") {
+      if (msg.kind === "youtube_public") {
+        await handleYouTubePublic(env, msg);
+      } else if (msg.kind === "start") {
         await pipelineOf(env, msg.mediaId).start({
           tenantId: msg.tenantId,
           siteId: msg.siteId,
@@ -38,7 +42,7 @@ export async function handleMediaBatch(batch: MessageBatch<unknown>, env: Env): 
       message.ack();
     } catch (err) {
       console.error(
-        `[media-queue] ${msg.kind} ${msg.mediaId} failed (delivery ${message.attempts}): ${err instanceof Error ? err.message : err}`,
+        `[media-queue] ${msg.kind} ${"mediaId" in msg ? msg.mediaId : msg.siteId} failed (delivery ${message.attempts}): ${err instanceof Error ? err.message : err}`,
       );
       message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
     }
@@ -62,6 +66,9 @@ export async function handleMediaDeadLetters(
     try {
       if (msg.kind === "run") {
         await pipelineOf(env, msg.mediaId).deadLetter(msg.jobId, msg.token, reason);
+      } else if (msg.kind === "youtube_public") {
+        // Nothing to mark: the videos stay unlisted, and the next live publish asks again.
+        console.error(`[media-dlq] gave up making ${msg.siteId}'s YouTube videos public`);
       } else {
         await setMediaItemError(
           createDb(env.DB),
@@ -73,7 +80,7 @@ export async function handleMediaDeadLetters(
       message.ack();
     } catch (err) {
       console.error(
-        `[media-dlq] ${msg.kind} ${msg.mediaId}: ${err instanceof Error ? err.message : err}`,
+        `[media-dlq] ${msg.kind} ${"mediaId" in msg ? msg.mediaId : msg.siteId}: ${err instanceof Error ? err.message : err}`,
       );
       message.retry({ delaySeconds: 60 });
     }

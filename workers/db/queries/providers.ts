@@ -1,7 +1,7 @@
 // A tenant's media provider settings (tenant_providers). Every function takes the tenant.
-import { and, eq } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
-import { type providerNames, tenantProviders } from "../schema.ts";
+import { mediaItems, type providerNames, tenantProviders } from "../schema.ts";
 
 type ProviderName = (typeof providerNames)[number];
 
@@ -48,4 +48,31 @@ export function deleteTenantProvider(db: Db, tenantId: string, provider: Provide
   return db
     .delete(tenantProviders)
     .where(and(eq(tenantProviders.tenantId, tenantId), eq(tenantProviders.provider, provider)));
+}
+
+/** Whether the tenant has set up `provider` (no secrets read). */
+export async function hasTenantProvider(db: Db, tenantId: string, provider: ProviderName) {
+  const [row] = await db
+    .select({ provider: tenantProviders.provider })
+    .from(tenantProviders)
+    .where(and(eq(tenantProviders.tenantId, tenantId), eq(tenantProviders.provider, provider)))
+    .limit(1);
+  return row !== undefined;
+}
+
+/** The site's library videos that were uploaded to YouTube (metadata.youtube.videoId). */
+export function videosOnYouTube(db: Db, tenantId: string, siteId: string) {
+  return db
+    .select({ id: mediaItems.id, metadata: mediaItems.metadata })
+    .from(mediaItems)
+    .where(
+      and(
+        eq(mediaItems.tenantId, tenantId),
+        eq(mediaItems.siteId, siteId),
+        eq(mediaItems.kind, "video"),
+        ne(mediaItems.status, "deleted"),
+        sql`json_extract(${mediaItems.metadata}, '$.youtube.videoId') IS NOT NULL`,
+      ),
+    )
+    .orderBy(mediaItems.id);
 }
