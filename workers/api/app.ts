@@ -18,6 +18,7 @@ import { contentRoutes } from "./routes/content.ts";
 import { invitationRoutes } from "./routes/invitations.ts";
 import { memberRoutes } from "./routes/members.ts";
 import { operatorRoutes } from "./routes/operator.ts";
+import { providerRoutes } from "./routes/providers.ts";
 import { publishRoutes } from "./routes/publish.ts";
 import { rebuildRoutes } from "./routes/rebuilds.ts";
 import { siteAccessRoutes } from "./routes/site-access.ts";
@@ -139,7 +140,8 @@ export function createApi() {
     .route("/", siteExportRoutes)
     .route("/", siteImportRoutes)
     .route("/", publishRoutes)
-    .route("/", rebuildRoutes);
+    .route("/", rebuildRoutes)
+    .route("/", providerRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
