@@ -16,6 +16,7 @@ import { auditRoutes } from "./routes/audit.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { contentRoutes } from "./routes/content.ts";
 import { invitationRoutes } from "./routes/invitations.ts";
+import { mediaJobRoutes } from "./routes/media-jobs.ts";
 import { memberRoutes } from "./routes/members.ts";
 import { operatorRoutes } from "./routes/operator.ts";
 import { providerRoutes } from "./routes/providers.ts";
@@ -140,6 +141,7 @@ export function createApi() {
     .route("/", siteExportRoutes)
     .route("/", siteImportRoutes)
     .route("/", publishRoutes)
+    .route("/", mediaJobRoutes)
     .route("/", rebuildRoutes)
     .route("/", providerRoutes);
 

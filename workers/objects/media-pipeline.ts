@@ -224,10 +224,13 @@ export class MediaPipeline extends DurableObject<Env> {
     });
   }
 
-  /** A person's retry of a failed step: a fresh set of attempts, starting now. */
-  async retry(jobId: string): Promise<RetryResult> {
+  /**
+   * A person's retry of a failed step: a fresh set of attempts, starting now. An object that
+   * lost its storage (or never had it) takes the item's jobs from D1 first.
+   */
+  async retry(item: PipelineItem, jobId: string): Promise<RetryResult> {
     return this.serial(async (): Promise<RetryResult> => {
-      const s = await this.load();
+      const s = (await this.load()) ?? (await this.adopt(item));
       const step = s?.steps.find((x) => x.jobId === jobId);
       if (!s || !step) return { ok: false, status: 404, message: "No such job" };
       if (step.state !== "failed") {
@@ -288,6 +291,27 @@ export class MediaPipeline extends DurableObject<Env> {
       });
       return row !== undefined;
     });
+  }
+
+  /** Rebuilds the object's state from the item's rows in D1 (finished and failed steps stay). */
+  private async adopt(item: PipelineItem): Promise<PipelineState | null> {
+    const rows = await listMediaJobs(this.db, item.tenantId, item.mediaId);
+    if (rows.length === 0) return null;
+    const now = Date.now();
+    this.state = {
+      ...item,
+      steps: rows.map((row) => ({
+        jobId: row.id,
+        kind: row.kind,
+        state: row.state === "running" ? "queued" : row.state,
+        attempts: row.attempts,
+        token: null,
+        dueAt: row.state === "queued" || row.state === "running" ? now : null,
+        started: false,
+        lastError: row.lastError,
+      })),
+    };
+    return this.state;
   }
 
   /** The object's view, for tests and diagnostics. */

@@ -5,16 +5,18 @@
 // route joins the matrix by being declared; a route the matrix cannot build a call for fails
 // loudly until it is taught (see `pathParams`, `bodyValues` and `bodyOverrides` below).
 import { env } from "cloudflare:workers";
+import { desc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { SiteRole, TenantRole } from "#schemas/roles";
 import { api } from "#workers/api/app";
 import { insertItem, insertRevision } from "#workers/db/queries/content";
 import { insertDeploy } from "#workers/db/queries/deploys";
 import { insertDomain } from "#workers/db/queries/domains";
+import { insertMediaItem } from "#workers/db/queries/media";
 import { insertCollaborator, insertSite, updateSite } from "#workers/db/queries/sites";
 import { insertStarter, insertStarterVersion } from "#workers/db/queries/starters";
 import { insertTenant } from "#workers/db/queries/tenants";
-import { publishSchedules, rebuilds } from "#workers/db/schema";
+import { mediaItems, mediaJobs, publishSchedules, rebuilds } from "#workers/db/schema";
 import { tarWriter } from "#workers/domain/archive/index";
 import { builtInStarterIds, ensureBuiltInStarters } from "#workers/domain/builtin-starters";
 import { newId } from "#workers/domain/ids";
@@ -406,6 +408,52 @@ const pathParams: Record<string, (w: World, op: string) => Promise<string>> = {
     return hostname;
   },
   provider: async () => "threeplay",
+  // A ready video in A's site (a fresh one per call).
+  mediaId: async (w) => {
+    const id = newId("med");
+    await insertMediaItem(db(), {
+      id,
+      tenantId: w.a.id,
+      siteId: w.a.siteId,
+      r2Key: `t/${w.a.id}/s/${w.a.siteId}/files/matrix/${id}.mp4`,
+      filename: "matrix.mp4",
+      declaredType: "video/mp4",
+      sniffedType: "video/mp4",
+      kind: "video",
+      size: 1024,
+      status: "ready",
+      partSize: 10 * 1024 * 1024,
+      partCount: 1,
+      metadata: {},
+      variants: [],
+    }).run();
+    return id;
+  },
+  // A failed job of the media item the path names (the one {mediaId} just made).
+  jobId: async (w) => {
+    const [item] = await db()
+      .select({ id: mediaItems.id })
+      .from(mediaItems)
+      .where(eq(mediaItems.siteId, w.a.siteId))
+      .orderBy(desc(mediaItems.createdAt), desc(mediaItems.id))
+      .limit(1);
+    if (!item) throw new Error("{jobId} needs a media item made by {mediaId} first");
+    const id = newId("mjob");
+    await db()
+      .insert(mediaJobs)
+      .values({
+        id,
+        tenantId: w.a.id,
+        siteId: w.a.siteId,
+        mediaId: item.id,
+        kind: "transcode",
+        state: "failed",
+        attempts: 3,
+        lastError: "matrix",
+      })
+      .run();
+    return id;
+  },
   collaboratorId: async (w) => {
     const person = await addMember(w.a.id, "member", { signedIn: false });
     const id = newId("col");
