@@ -137,8 +137,9 @@ export class MediaPipeline extends DurableObject<Env> {
       const rows = await ensureMediaJobs(
         db,
         item.tenantId,
-        kinds.map((kind) => ({
-          id: newId("mjob", now),
+        kinds.map((kind, i) => ({
+          // Ids in plan order (they sort the item's jobs).
+          id: newId("mjob", now + i),
           tenantId: item.tenantId,
           siteId: item.siteId,
           mediaId: item.mediaId,
