@@ -138,3 +138,29 @@ export const mediaJobResult = z.strictObject({
   output: jobOutput.optional(),
 });
 export type MediaJobResult = z.infer<typeof mediaJobResult>;
+
+// ---- What a site build reads: the derived files of the site's media ----
+
+/**
+ * GET /internal/v1/exports/{deployId}/media-variants (the job's export token), page by page:
+ * each published resource's media item with derived files, its facts (width, height,
+ * duration) and the files, with their MEDIA etags (the deploy manifest references them).
+ */
+export const siteMediaVariantsPage = z.object({
+  items: z.array(
+    z.object({
+      uid: z.string().min(1).max(100),
+      mediaId: prefixedId("med"),
+      metadata: z.record(z.string(), z.unknown()),
+      variants: z.array(
+        jobVariant.extend({
+          /** The file's name in the item's folder ("w640.webp", "captions.en.vtt"). */
+          name: z.string().min(1).max(200),
+          etag: z.string().min(1).max(200),
+        }),
+      ),
+    }),
+  ),
+  cursor: z.string().nullable(),
+});
+export type SiteMediaVariantsPage = z.infer<typeof siteMediaVariantsPage>;

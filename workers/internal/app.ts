@@ -20,13 +20,14 @@ import {
   type SiteMediaPage,
   siteMediaPrefix,
 } from "#schemas/deploy";
-import { mediaJobResult } from "#schemas/media-jobs";
+import { mediaJobResult, type SiteMediaVariantsPage } from "#schemas/media-jobs";
 import { activateBody, offlineBody } from "#schemas/publish";
 import type { StarterConfig } from "#schemas/starter";
 import { problemResponse } from "#workers/api/errors";
 import { exportFiles, exportSiteOf } from "#workers/api/routes/site-export";
 import { createDb } from "#workers/db/client";
 import { getSiteWithTenant, updateDeploy } from "#workers/db/queries/deploys";
+import { siteMediaWithVariants } from "#workers/db/queries/media-jobs";
 import { getStarterVersionById } from "#workers/db/queries/starters";
 import { deploys } from "#workers/db/schema";
 import { tarWriter } from "#workers/domain/archive/index";
@@ -171,6 +172,35 @@ export const internal = new Hono<{ Bindings: Env }>()
       items.push({ uid, key: object.key, size: object.size, etag: object.httpEtag });
     }
     const page: SiteMediaPage = { items, cursor: listed.truncated ? listed.cursor : null };
+    return c.json(page, 200, { "cache-control": "no-store" });
+  })
+  // The derived files of the site's media (thumbnails, web MP4, poster, captions), for the
+  // theme and the deploy's media references; etags from R2, one listing per item.
+  .get("/exports/:deployId/media-variants", async (c) => {
+    const claims = await exportClaims(c.req.raw, c.env, c.req.param("deployId"));
+    if (claims instanceof Response) return claims;
+    const after = c.req.query("cursor") ?? null;
+    const rows = await siteMediaWithVariants(createDb(c.env.DB), claims.t, claims.s, after, 100);
+    const items: SiteMediaVariantsPage["items"] = [];
+    for (const row of rows.slice(0, 100)) {
+      const prefix = `t/${claims.t}/s/${claims.s}/media/${row.id}/`;
+      const listed = await c.env.MEDIA.list({ prefix, limit: 1000 });
+      const etags = new Map(listed.objects.map((o) => [o.key, o.httpEtag]));
+      const variants = row.variants.flatMap((v) => {
+        const etag = etags.get(v.key);
+        const name = v.key.slice(prefix.length);
+        // Only the item's own files that are really there.
+        if (!etag || !v.key.startsWith(prefix) || name.includes("/")) return [];
+        return [{ ...v, name, etag }];
+      });
+      if (variants.length > 0 && row.resourceUid) {
+        items.push({ uid: row.resourceUid, mediaId: row.id, metadata: row.metadata, variants });
+      }
+    }
+    const page: SiteMediaVariantsPage = {
+      items,
+      cursor: rows.length > 100 ? (rows[99]?.id ?? null) : null,
+    };
     return c.json(page, 200, { "cache-control": "no-store" });
   })
   // One stored file of the site, for the offline copy (only keys under the site's prefix).

@@ -1,7 +1,7 @@
 // Media jobs (the steps of a media item's pipeline) and the lookups the pipeline needs in the
 // media library. Every function takes the tenant first (ADR 005). Written by the item's
 // MediaPipeline Durable Object only (its lock orders the writes); read by the API.
-import { and, asc, desc, eq, ne } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNotNull, ne, sql } from "drizzle-orm";
 import type { MediaJobView } from "#schemas/media-jobs";
 import type { Db } from "../client.ts";
 import { mediaItems, mediaJobs } from "../schema.ts";
@@ -94,6 +94,39 @@ export async function findVideoByStem(db: Db, tenantId: string, siteId: string, 
     .limit(500);
   const want = stem.toLowerCase();
   return rows.find((r) => r.filename.replace(/\.[^.]*$/, "").toLowerCase() === want) ?? null;
+}
+
+/**
+ * A page of the site's ready media items that back a resource, by id, after `afterId`:
+ * `limit + 1` rows, so the caller knows whether there is more.
+ */
+export function siteMediaWithVariants(
+  db: Db,
+  tenantId: string,
+  siteId: string,
+  afterId: string | null,
+  limit: number,
+) {
+  return db
+    .select({
+      id: mediaItems.id,
+      resourceUid: mediaItems.resourceUid,
+      metadata: mediaItems.metadata,
+      variants: mediaItems.variants,
+    })
+    .from(mediaItems)
+    .where(
+      and(
+        eq(mediaItems.tenantId, tenantId),
+        eq(mediaItems.siteId, siteId),
+        eq(mediaItems.status, "ready"),
+        isNotNull(mediaItems.resourceUid),
+        ne(mediaItems.variants, sql`'[]'`),
+        afterId ? gt(mediaItems.id, afterId) : undefined,
+      ),
+    )
+    .orderBy(asc(mediaItems.id))
+    .limit(limit + 1);
 }
 
 /** Marks an item that its pipeline could not even start (a dead-lettered start message). */
