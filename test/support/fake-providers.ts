@@ -171,9 +171,15 @@ export async function startFakeProviders(): Promise<FakeProviders> {
         }
         if (method === "POST" && path === "/__drive/folders") {
           const folder: Folder = { id: input.folderId, owner: input.refreshToken, items: [] };
-          for (const f of input.files as { name: string; mimeType: string; content?: string }[]) {
+          for (const f of input.files as {
+            name: string;
+            mimeType: string;
+            content?: string;
+            /** A subfolder: its id (register its own files with another call). */
+            folderId?: string;
+          }[]) {
             const item = {
-              id: nextId("drv_file_"),
+              id: f.folderId ?? nextId("drv_file_"),
               name: f.name,
               mimeType: f.mimeType,
               content: f.content === undefined ? null : Buffer.from(f.content, "utf8"),

@@ -4,8 +4,10 @@
 import { env } from "cloudflare:workers";
 import { createDb } from "#workers/db/client";
 import { insertMediaItem } from "#workers/db/queries/media";
+import { upsertTenantProvider } from "#workers/db/queries/providers";
 import { newId } from "#workers/domain/ids";
 import { config } from "#workers/env";
+import { sealSettings } from "#workers/providers/settings";
 import { call, createTenant, type TenantFixture } from "../../factories.ts";
 import { makeSite } from "../publish/support.ts";
 
@@ -90,4 +92,33 @@ export async function readyVideo(
     variants: [],
   }).run();
   return { id, r2Key, bytes };
+}
+
+/**
+ * Google Drive set up for a tenant straight in D1 (as the settings route stores it) and a
+ * fake Drive folder with one PDF: for callers that may not set providers themselves.
+ */
+export async function driveFolderFor(tenantId: string): Promise<string> {
+  const grant = {
+    clientId: `${unique("client")}.apps.googleusercontent.com`,
+    clientSecret: unique("client-secret"),
+    refreshToken: `1//${unique("refresh")}`,
+  };
+  await control("/__google/grants", grant);
+  const folderId = `1FoLdEr_${unique("matrix").replaceAll(/[^A-Za-z0-9_-]/g, "_")}`;
+  await control("/__drive/folders", {
+    folderId,
+    refreshToken: grant.refreshToken,
+    files: [{ name: "handout.pdf", mimeType: "application/pdf", content: "%PDF-1.4\n%%EOF\n" }],
+  });
+  const db = createDb(env.DB);
+  const sealed = await sealSettings(env, tenantId, "gdrive", grant);
+  await upsertTenantProvider(db, {
+    tenantId,
+    provider: "gdrive",
+    ...sealed,
+    updatedBy: null,
+    now: new Date(),
+  }).run();
+  return folderId;
 }
