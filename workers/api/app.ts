@@ -17,6 +17,7 @@ import { authRoutes } from "./routes/auth.ts";
 import { contentRoutes } from "./routes/content.ts";
 import { invitationRoutes } from "./routes/invitations.ts";
 import { mediaJobRoutes } from "./routes/media-jobs.ts";
+import { mediaGDriveRoutes } from "./routes/media-gdrive.ts";
 import { memberRoutes } from "./routes/members.ts";
 import { operatorRoutes } from "./routes/operator.ts";
 import { providerRoutes } from "./routes/providers.ts";
@@ -143,7 +144,8 @@ export function createApi() {
     .route("/", publishRoutes)
     .route("/", mediaJobRoutes)
     .route("/", rebuildRoutes)
-    .route("/", providerRoutes);
+    .route("/", providerRoutes)
+    .route("/", mediaGDriveRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
