@@ -46,6 +46,7 @@ import {
   TENANT_ROLES,
   uniq,
 } from "../../factories.ts";
+import { driveFolderFor } from "../providers/support.ts";
 
 // ---- The document ----
 
@@ -513,6 +514,10 @@ const bodyOverrides: Record<string, (w: World) => Promise<Record<string, unknown
     fields: { title: `Matrix page ${uniq()}` },
   }),
   "PATCH /tenants/{tenantId}/sites/{siteId}/content/{uid}": async () => ({ body: "Changed" }),
+  // Google Drive set up for A with a folder the fake Drive serves (test/support/fake-providers.ts).
+  "POST /tenants/{tenantId}/sites/{siteId}/media/import/gdrive": async (w) => ({
+    folderId: await driveFolderFor(w.a.id),
+  }),
   "POST /tenants/{tenantId}/sites/{siteId}/rollback": async (w) => ({
     target: "preview",
     deployId: await deployOfA(w),
