@@ -194,3 +194,25 @@ export const mediaLimits = z.object({
   usedBytes: z.number().int().nonnegative(),
 });
 export type MediaLimits = z.infer<typeof mediaLimits>;
+
+/** Something to know before publishing (never a refusal). */
+export const mediaWarning = z
+  .object({
+    kind: z.enum(["video_without_captions", "image_without_alt", "job_running"]),
+    resourceUid: contentUid.optional(),
+    mediaId: mediaId.optional(),
+    title: z.string(),
+    message: z.string(),
+  })
+  .meta({ id: "MediaWarning" });
+export type MediaWarning = z.infer<typeof mediaWarning>;
+
+export const mediaWarnings = z
+  .object({
+    videosWithoutCaptions: z.number().int(),
+    imagesWithoutAlt: z.number().int(),
+    jobsRunning: z.number().int(),
+    /** The first 50 of each kind. */
+    items: z.array(mediaWarning),
+  })
+  .meta({ id: "MediaWarnings" });

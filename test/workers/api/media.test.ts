@@ -6,6 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { deployManifestKey } from "#schemas/deploy";
 import { insertDeploy } from "#workers/db/queries/deploys";
+import { updateMediaMetadata } from "#workers/db/queries/media";
 import { newId } from "#workers/domain/ids";
 import { DEFAULT_PART_BYTES } from "#workers/domain/media";
 import {
@@ -436,6 +437,60 @@ describe("deleting", () => {
     await call(`${s.base}/media`, { cookie: s.cookie });
     expect(await env.MEDIA.head(key)).toBeNull();
     expect(await rows("SELECT id FROM media_items WHERE id = ?", item.id)).toEqual([]);
+  });
+});
+
+describe("warnings before publishing", () => {
+  it("names videos without captions, images without alt text and jobs still running", async () => {
+    const s = await setup();
+    const image = (await json((await upload(s, "chart.png", png(400))).res)).item;
+    const video = (await json((await upload(s, "lecture.mp4", MP4)).res)).item;
+    await env.DB.prepare("DELETE FROM media_jobs WHERE site_id = ?").bind(s.site.id).run();
+    await env.DB.prepare(
+      "INSERT INTO media_jobs (id, tenant_id, site_id, media_id, kind, state) VALUES (?, ?, ?, ?, 'transcode', 'running')",
+    )
+      .bind(newId("mjob"), s.t.tenant.id, s.site.id, video.id)
+      .run();
+
+    const res = await call(`${s.base}/media/warnings`, { cookie: s.cookie });
+    expect(res.status).toBe(200);
+    const w = await json(res);
+    expect(w).toMatchObject({ videosWithoutCaptions: 1, imagesWithoutAlt: 1, jobsRunning: 1 });
+    expect(w.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: "video_without_captions", resourceUid: video.resourceUid }),
+        expect.objectContaining({ kind: "image_without_alt", resourceUid: image.resourceUid }),
+        expect.objectContaining({
+          kind: "job_running",
+          mediaId: video.id,
+          message: "lecture.mp4: transcode is still running",
+        }),
+      ]),
+    );
+
+    // Alt text through the content editor clears the image's warning; captions made by the
+    // pipeline (a `captions` variant) clear the video's.
+    const item = await call(`${s.base}/content/${image.resourceUid}`, { cookie: s.cookie });
+    const patched = await call(`${s.base}/content/${image.resourceUid}`, {
+      method: "PATCH",
+      cookie: s.cookie,
+      headers: { "if-match": item.headers.get("etag") ?? "" },
+      body: { fields: { image_metadata: { "image-alt": "A bar chart of grades" } } },
+    });
+    expect(patched.status, await patched.clone().text()).toBe(200);
+    await updateMediaMetadata(db(), s.t.tenant.id, video.id, {
+      variants: [{ role: "captions", key: "k.vtt", type: "text/vtt", size: 10, lang: "en" }],
+    });
+    await env.DB.prepare("UPDATE media_jobs SET state = 'done' WHERE media_id = ?")
+      .bind(video.id)
+      .run();
+    const after = await json(await call(`${s.base}/media/warnings`, { cookie: s.cookie }));
+    expect(after).toEqual({
+      videosWithoutCaptions: 0,
+      imagesWithoutAlt: 0,
+      jobsRunning: 0,
+      items: [],
+    });
   });
 });
 

@@ -16,6 +16,7 @@ import {
   mediaLimits,
   mediaListQuery,
   mediaReference,
+  mediaWarnings as mediaWarningsSchema,
   type UploadView,
   uploadView,
 } from "#schemas/media";
@@ -53,6 +54,7 @@ import {
   pagesReferencing,
   sweepDeletedMedia,
 } from "#workers/media/library";
+import { mediaWarnings } from "#workers/media/warnings";
 import { writable } from "../content-ops.ts";
 import type { AppContext, AppEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
@@ -318,6 +320,17 @@ const importRoute = defineRoute({
   },
 });
 
+const warningsRoute = defineRoute({
+  method: "get",
+  path: `${base}/warnings`,
+  permission: "site:read",
+  tags,
+  summary:
+    "What to know before publishing: videos without captions, images without alt text, media jobs still running",
+  request: { params: siteParam },
+  responses: { 200: jsonResponse(mediaWarningsSchema, "The warnings (never a refusal)") },
+});
+
 const limitsRoute = defineRoute({
   method: "get",
   path: "/tenants/{tenantId}/media-limits",
@@ -368,6 +381,9 @@ export const mediaRoutes = new OpenAPIHono<AppEnv>()
     ]);
     return c.json(await mediaLimitsOf(db, tenantId), 200);
   })
+  .openapi(warningsRoute, async (c) =>
+    c.json(await mediaWarnings(c.get("db"), tenantOf(c).tenant.id, siteOf(c).site.id), 200),
+  )
   .openapi(listRoute, async (c) => {
     const tenantId = tenantOf(c).tenant.id;
     const siteId = siteOf(c).site.id;
