@@ -132,7 +132,7 @@ export class MediaPipeline extends DurableObject<Env> {
       if (!media || media.siteId !== item.siteId || media.status === "deleted") {
         return { started: false, jobs: 0 };
       }
-      const kinds = planSteps(media, await providersConfigured(this.env, db, item.tenantId));
+      const kinds = planSteps(media, await providersConfigured(db, item.tenantId));
       const now = Date.now();
       const rows = await ensureMediaJobs(
         db,
