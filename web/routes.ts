@@ -25,6 +25,7 @@ export default [
       route("starters", "routes/starters.tsx"),
       route("starters/:starterId", "routes/starter.tsx"),
       route("domains", "routes/domains.tsx"),
+      route("providers", "routes/providers.tsx"),
       route("rebuilds", "routes/rebuilds.tsx"),
       route("members", "routes/members.tsx"),
       route("tokens", "routes/tokens.tsx"),

@@ -57,10 +57,14 @@ const listRoute = defineRoute({
   responses: { 200: jsonResponse(providerList, "Providers") },
 });
 
-const putRoute = <S extends z.ZodType>(provider: ProviderName, label: string, body: S) =>
+const putRoute = <P extends ProviderName, S extends z.ZodType>(
+  provider: P,
+  label: string,
+  body: S,
+) =>
   defineRoute({
     method: "put",
-    path: `/tenants/{tenantId}/providers/${provider}`,
+    path: `/tenants/{tenantId}/providers/${provider}` as `/tenants/{tenantId}/providers/${P}`,
     permission: "providers:manage",
     tags,
     summary: `Set or replace the ${label} credentials`,
