@@ -17,6 +17,7 @@ import { authRoutes } from "./routes/auth.ts";
 import { contentRoutes } from "./routes/content.ts";
 import { invitationRoutes } from "./routes/invitations.ts";
 import { mediaJobRoutes } from "./routes/media-jobs.ts";
+import { mediaRoutes } from "./routes/media.ts";
 import { mediaGDriveRoutes } from "./routes/media-gdrive.ts";
 import { memberRoutes } from "./routes/members.ts";
 import { operatorRoutes } from "./routes/operator.ts";
@@ -37,6 +38,9 @@ export const MAX_CONTENT_BODY_BYTES = 512 * 1024;
 const CONTENT_PATH = /^\/api\/v1\/tenants\/[^/]+\/sites\/[^/]+\/content(\/|$)/;
 /** Archive uploads stream to R2 and enforce their own limit (MAX_IMPORT_BYTES). */
 const IMPORT_PATH = /^\/api\/v1\/tenants\/[^/]+\/sites\/import$/;
+/** Media parts and zips stream to R2 with their own limits (workers/api/routes/media.ts). */
+const MEDIA_STREAM_PATH =
+  /^\/api\/v1\/tenants\/[^/]+\/sites\/[^/]+\/media\/(uploads\/[^/]+\/parts\/[^/]+|import)$/;
 
 const httpCodes: Record<number, ErrorCode> = {
   400: "MALFORMED_JSON",
@@ -75,7 +79,7 @@ export function createApi() {
   const contentLimit = limitTo(MAX_CONTENT_BODY_BYTES);
   app.use("*", (c, next) => {
     const path = new URL(c.req.url).pathname;
-    if (IMPORT_PATH.test(path)) return next();
+    if (IMPORT_PATH.test(path) || MEDIA_STREAM_PATH.test(path)) return next();
     return CONTENT_PATH.test(path) ? contentLimit(c, next) : jsonLimit(c, next);
   });
   app.use("*", csrf);
@@ -143,6 +147,7 @@ export function createApi() {
     .route("/", siteImportRoutes)
     .route("/", publishRoutes)
     .route("/", mediaJobRoutes)
+    .route("/", mediaRoutes)
     .route("/", rebuildRoutes)
     .route("/", providerRoutes)
     .route("/", mediaGDriveRoutes);

@@ -12,7 +12,7 @@ import { api } from "#workers/api/app";
 import { insertItem, insertRevision } from "#workers/db/queries/content";
 import { insertDeploy } from "#workers/db/queries/deploys";
 import { insertDomain } from "#workers/db/queries/domains";
-import { insertMediaItem } from "#workers/db/queries/media";
+import { insertMediaItem, putUploadPart } from "#workers/db/queries/media";
 import { insertCollaborator, insertSite, updateSite } from "#workers/db/queries/sites";
 import { insertStarter, insertStarterVersion } from "#workers/db/queries/starters";
 import { insertTenant } from "#workers/db/queries/tenants";
@@ -46,6 +46,7 @@ import {
   TENANT_ROLES,
   uniq,
 } from "../../factories.ts";
+import { buildZip } from "../../support/archive-builders.ts";
 import { driveFolderFor } from "../providers/support.ts";
 
 // ---- The document ----
@@ -330,6 +331,13 @@ async function world(c: CallerKind): Promise<World> {
   return { a, b, caller: { token: token.secret, userId: person.id, inA: c.tenant === "A" } };
 }
 
+/** A small file that is a PNG by its first bytes (the media routes sniff what they store). */
+const MATRIX_PNG = (() => {
+  const bytes = new Uint8Array(200);
+  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 0);
+  return bytes;
+})();
+
 /** A real resource of tenant A for each path parameter, so the call reaches its handler. */
 /** A preview deploy of A's site that was published, with an offline copy in SITES. */
 async function deployOfA(w: World): Promise<string> {
@@ -409,14 +417,46 @@ const pathParams: Record<string, (w: World, op: string) => Promise<string>> = {
     return hostname;
   },
   provider: async () => "threeplay",
-  // A ready video in A's site (a fresh one per call).
-  mediaId: async (w) => {
+  // A ready video in A's site (a fresh one per call), stored in MEDIA; for the upload routes an
+  // upload in progress (R2 multipart) of a small PNG, whose one part is there for `complete`.
+  mediaId: async (w, op) => {
     const id = newId("med");
+    if (op.includes("/media/uploads/")) {
+      const r2Key = `t/${w.a.id}/s/${w.a.siteId}/files/${crypto.randomUUID()}/matrix.png`;
+      const multipart = await env.MEDIA.createMultipartUpload(r2Key);
+      await insertMediaItem(db(), {
+        id,
+        tenantId: w.a.id,
+        siteId: w.a.siteId,
+        r2Key,
+        filename: "matrix.png",
+        declaredType: "image/png",
+        kind: "image",
+        size: MATRIX_PNG.byteLength,
+        status: "uploading",
+        uploadId: multipart.uploadId,
+        partSize: 10 * 1024 * 1024,
+        partCount: 1,
+        metadata: {},
+        variants: [],
+      }).run();
+      if (op.endsWith("/complete")) {
+        const part = await multipart.uploadPart(1, MATRIX_PNG);
+        await putUploadPart(db(), w.a.id, id, {
+          partNumber: 1,
+          etag: part.etag,
+          size: MATRIX_PNG.byteLength,
+        }).run();
+      }
+      return id;
+    }
+    const r2Key = `t/${w.a.id}/s/${w.a.siteId}/files/matrix/${id}.mp4`;
+    await env.MEDIA.put(r2Key, new Uint8Array(1024));
     await insertMediaItem(db(), {
       id,
       tenantId: w.a.id,
       siteId: w.a.siteId,
-      r2Key: `t/${w.a.id}/s/${w.a.siteId}/files/matrix/${id}.mp4`,
+      r2Key,
       filename: "matrix.mp4",
       declaredType: "video/mp4",
       sniffedType: "video/mp4",
@@ -430,6 +470,7 @@ const pathParams: Record<string, (w: World, op: string) => Promise<string>> = {
     }).run();
     return id;
   },
+  partNumber: async () => "1",
   // A failed job of the media item the path names (the one {mediaId} just made).
   jobId: async (w) => {
     const [item] = await db()
@@ -501,6 +542,12 @@ const headerValues: Record<string, string> = {
 
 /** Whole bodies for operations whose fields must refer to something real together. */
 const bodyOverrides: Record<string, (w: World) => Promise<Record<string, unknown>>> = {
+  "POST /tenants/{tenantId}/sites/{siteId}/media/uploads": async () => ({
+    filename: "matrix.png",
+    type: "image/png",
+    size: MATRIX_PNG.byteLength,
+  }),
+  "PUT /tenants/{tenantId}/media-limits": async () => ({ maxFileBytes: null, quotaBytes: null }),
   "POST /auth/sign-in": async () => ({ email: (await createUser()).email, password: PASSWORD }),
   "POST /tenants/{tenantId}/sites/{siteId}/collaborators": async (w) => ({
     userId: (await addMember(w.a.id, "member", { signedIn: false })).id,
@@ -575,6 +622,16 @@ async function sample(schema: JsonSchema, name: string, w: World, where: string)
 
 /** Non-JSON request bodies, by operation: a one-page course archive for the importer. */
 const rawBodies: Record<string, () => Promise<{ body: Uint8Array<ArrayBuffer>; type: string }>> = {
+  // One part of the upload {mediaId} made (the whole small PNG).
+  "PUT /tenants/{tenantId}/sites/{siteId}/media/uploads/{mediaId}/parts/{partNumber}":
+    async () => ({
+      body: MATRIX_PNG,
+      type: "application/octet-stream",
+    }),
+  "POST /tenants/{tenantId}/sites/{siteId}/media/import": async () => ({
+    body: await buildZip([{ name: "matrix/picture.png", data: MATRIX_PNG }]),
+    type: "application/zip",
+  }),
   "POST /tenants/{tenantId}/sites/import": async () => {
     const page = `---\ncontent_type: page\ntitle: Matrix\nuid: ${crypto.randomUUID()}\n---\nHello\n`;
     const tar = tarWriter(
