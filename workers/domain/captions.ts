@@ -56,7 +56,7 @@ export function parseCaptionBytes(bytes: Uint8Array): CaptionResult {
   }
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     return { ok: false, line: null, error: "The caption file is not UTF-8 text" };
   }
