@@ -60,12 +60,18 @@ describe("Google Drive folder import", () => {
   it("answers 409 without Google Drive set up, 422 for an unknown folder, 400 for a bad id", async () => {
     const { t, siteId } = await tenantWithSite();
     const path = `/tenants/${t.tenant.id}/sites/${siteId}/media/import/gdrive`;
+    expect(await json(await call(path, { cookie: t.roles.admin.cookie }))).toEqual({
+      configured: false,
+    });
     await expectProblem(
       await call(path, { cookie: t.roles.admin.cookie, body: { folderId: folderId() } }),
       409,
       "CONFLICT",
     );
     await configureGoogle(t, "gdrive");
+    expect(await json(await call(path, { cookie: t.roles.admin.cookie }))).toEqual({
+      configured: true,
+    });
     const missing = await expectProblem(
       await call(path, { cookie: t.roles.admin.cookie, body: { folderId: folderId() } }),
       422,

@@ -4,6 +4,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { prefixedId } from "#schemas/common";
 import { mediaImportReport } from "#schemas/media";
 import { gdriveImportBody } from "#schemas/providers";
+import { hasTenantProvider } from "#workers/db/queries/providers";
 import { auditStatement } from "#workers/domain/audit";
 import { ProviderError } from "#workers/providers/errors";
 import { importDriveFolder } from "#workers/providers/gdrive-import";
@@ -34,71 +35,94 @@ const importRoute = defineRoute({
   },
 });
 
-export const mediaGDriveRoutes = new OpenAPIHono<AppEnv>().openapi(importRoute, async (c) => {
-  writable(c);
-  const tenantId = tenantOf(c).tenant.id;
-  const siteId = siteOf(c).site.id;
-  const { folderId } = c.req.valid("json");
-  const db = c.get("db");
-  let cfg: Awaited<ReturnType<typeof loadProvider<"gdrive">>>;
-  try {
-    cfg = await loadProvider(c.env, db, tenantId, "gdrive");
-  } catch (err) {
-    if (err instanceof ProviderSecretsUnreadable) {
+const availableRoute = defineRoute({
+  method: "get",
+  path: "/tenants/{tenantId}/sites/{siteId}/media/import/gdrive",
+  permission: "site:edit",
+  tags: ["Media"],
+  summary: "Whether the Google Drive import is available (the tenant has Google Drive set up)",
+  request: { params: siteParam },
+  responses: {
+    200: jsonResponse(z.object({ configured: z.boolean() }), "Whether it is available"),
+  },
+});
+
+export const mediaGDriveRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(availableRoute, async (c) => {
+    const configured = await hasTenantProvider(c.get("db"), tenantOf(c).tenant.id, "gdrive");
+    return c.json({ configured }, 200);
+  })
+  .openapi(importRoute, async (c) => {
+    writable(c);
+    const tenantId = tenantOf(c).tenant.id;
+    const siteId = siteOf(c).site.id;
+    const { folderId } = c.req.valid("json");
+    const db = c.get("db");
+    let cfg: Awaited<ReturnType<typeof loadProvider<"gdrive">>>;
+    try {
+      cfg = await loadProvider(c.env, db, tenantId, "gdrive");
+    } catch (err) {
+      if (err instanceof ProviderSecretsUnreadable) {
+        throw new ApiError(
+          "CONFLICT",
+          "The stored Google Drive credentials cannot be read; enter them again",
+        );
+      }
+      throw err;
+    }
+    if (!cfg) {
       throw new ApiError(
         "CONFLICT",
-        "The stored Google Drive credentials cannot be read; enter them again",
+        "Google Drive is not set up for this tenant (Media providers)",
       );
     }
-    throw err;
-  }
-  if (!cfg) {
-    throw new ApiError("CONFLICT", "Google Drive is not set up for this tenant (Media providers)");
-  }
-  const scope = {
-    env: c.env,
-    db,
-    tenantId,
-    siteId,
-    userId: principalOf(c).user.id,
-    requestId: c.get("requestId"),
-    ipAddress: c.req.header("cf-connecting-ip") ?? null,
-  };
-  try {
-    const report = await importDriveFolder(scope, cfg, folderId);
-    await auditStatement(c, {
+    const scope = {
+      env: c.env,
+      db,
       tenantId,
-      action: "media.imported_from_gdrive",
-      targetType: "site",
-      targetId: siteId,
-      data: {
-        folderId,
-        imported: report.imported,
-        duplicates: report.duplicates,
-        captions: report.captions,
-        failed: report.failed,
-      },
-    }).run();
-    return c.json(report, 200);
-  } catch (err) {
-    if (!(err instanceof ProviderError)) throw err;
-    if (err.kind === "not_found") {
-      throw new ApiError(
-        "UNPROCESSABLE",
-        "Google Drive has no such folder shared with the account",
-        {
-          errors: [{ field: "folderId", message: "not found, or not shared with the account" }],
+      siteId,
+      userId: principalOf(c).user.id,
+      requestId: c.get("requestId"),
+      ipAddress: c.req.header("cf-connecting-ip") ?? null,
+    };
+    try {
+      const report = await importDriveFolder(scope, cfg, folderId);
+      await auditStatement(c, {
+        tenantId,
+        action: "media.imported_from_gdrive",
+        targetType: "site",
+        targetId: siteId,
+        data: {
+          folderId,
+          imported: report.imported,
+          duplicates: report.duplicates,
+          captions: report.captions,
+          failed: report.failed,
         },
-      );
+      }).run();
+      return c.json(report, 200);
+    } catch (err) {
+      if (!(err instanceof ProviderError)) throw err;
+      if (err.kind === "not_found") {
+        throw new ApiError(
+          "UNPROCESSABLE",
+          "Google Drive has no such folder shared with the account",
+          {
+            errors: [{ field: "folderId", message: "not found, or not shared with the account" }],
+          },
+        );
+      }
+      if (err.kind === "invalid") {
+        throw new ApiError("VALIDATION_FAILED", err.message, {
+          errors: [{ field: "folderId", message: err.message }],
+        });
+      }
+      if (err.kind === "auth") {
+        throw new ApiError(
+          "CONFLICT",
+          `Google Drive refused the stored credentials: ${err.message}`,
+        );
+      }
+      throw new ApiError("PROVIDER_UNAVAILABLE", `${err.message}; try again`);
     }
-    if (err.kind === "invalid") {
-      throw new ApiError("VALIDATION_FAILED", err.message, {
-        errors: [{ field: "folderId", message: err.message }],
-      });
-    }
-    if (err.kind === "auth") {
-      throw new ApiError("CONFLICT", `Google Drive refused the stored credentials: ${err.message}`);
-    }
-    throw new ApiError("PROVIDER_UNAVAILABLE", `${err.message}; try again`);
-  }
-});
+  });
