@@ -1,5 +1,10 @@
 import { data, redirect } from "react-router";
 import { siteRoleAllows } from "#workers/domain/policy";
+import {
+  GDRIVE_IMPORT_INTENT,
+  gdriveImportAction,
+} from "../components/providers/gdrive-import.server.ts";
+import { capabilities } from "../lib/policy.server.ts";
 import { failLoader, messageOf, readProblem, signInPath } from "../lib/problem.server.ts";
 import { loadTenant } from "../lib/tenant.server.ts";
 import type { Route } from "./+types/media";
@@ -26,6 +31,9 @@ export async function loader({ params, context, request }: Route.LoaderArgs) {
   if (!warningsRes.ok) return failLoader(warningsRes, request);
   const site = await siteRes.json();
   const list = await listRes.json();
+  const canEdit = siteRoleAllows(site.role, "site:edit");
+  const gdriveRes = canEdit ? await siteApi.media.import.gdrive.$get({ param }) : null;
+  const gdriveConfigured = gdriveRes?.ok ? (await gdriveRes.json()).configured : false;
   const jobs = await Promise.all(
     list.items.map(async (item) => {
       if (item.status !== "ready") return [];
@@ -38,7 +46,8 @@ export async function loader({ params, context, request }: Route.LoaderArgs) {
   return {
     tenant: access.tenant,
     site: { id: site.id, title: site.title, archived: site.archived, role: site.role },
-    can: { edit: siteRoleAllows(site.role, "site:edit") },
+    can: { edit: canEdit, manageProviders: capabilities(access.role).manageProviders },
+    gdriveConfigured,
     items: list.items.map((item, i) => ({ ...item, jobs: jobs[i] ?? [] })),
     nextCursor: list.nextCursor,
     warnings: await warningsRes.json(),
@@ -60,6 +69,9 @@ export async function action({ params, context, request }: Route.ActionArgs) {
   const siteApi = context.api.tenants[":tenantId"].sites[":siteId"];
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
+  if (intent === GDRIVE_IMPORT_INTENT) {
+    return gdriveImportAction(context.api, request, { tenantId, siteId }, form);
+  }
 
   if (intent === "retry") {
     const mediaId = String(form.get("mediaId") ?? "");

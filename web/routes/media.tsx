@@ -1,5 +1,6 @@
 import { Form, Link, useRevalidator } from "react-router";
 import { MediaUploader } from "../components/media/uploader.tsx";
+import { GDriveImportSection } from "../components/providers/gdrive-import.tsx";
 import { errorTitle, RouteError } from "../components/route-error.tsx";
 import { StatusMessage } from "../components/status-message.tsx";
 import { formatDateTime, pageTitle } from "../lib/format.ts";
@@ -43,12 +44,23 @@ function details(item: { metadata: Record<string, unknown> }) {
 }
 
 export default function MediaLibrary({ loaderData, actionData }: Route.ComponentProps) {
-  const { tenant, site, can, items, nextCursor, warnings, limits, maxFormUpload } = loaderData;
+  const {
+    tenant,
+    site,
+    can,
+    items,
+    nextCursor,
+    warnings,
+    limits,
+    maxFormUpload,
+    gdriveConfigured,
+  } = loaderData;
   const hydrated = useHydrated();
   const revalidator = useRevalidator();
   const siteBase = `/t/${tenant.id}/sites/${site.id}`;
-  const failed = actionData && !actionData.ok ? actionData : null;
-  const done = actionData?.ok ? actionData : null;
+  const mine = actionData && actionData.intent !== "import-gdrive" ? actionData : undefined;
+  const failed = mine && !mine.ok && "message" in mine ? mine : null;
+  const done = mine?.ok ? mine : null;
 
   return (
     <>
@@ -100,6 +112,14 @@ export default function MediaLibrary({ loaderData, actionData }: Route.Component
             </Form>
           )}
         </section>
+      ) : null}
+
+      {can.edit && !site.archived ? (
+        <GDriveImportSection
+          actionData={actionData as Parameters<typeof GDriveImportSection>[0]["actionData"]}
+          configured={gdriveConfigured}
+          providersHref={can.manageProviders ? `/t/${tenant.id}/providers` : null}
+        />
       ) : null}
 
       {warnings.items.length > 0 ? (
@@ -186,6 +206,9 @@ export default function MediaLibrary({ loaderData, actionData }: Route.Component
                     <small className="muted">{formatDateTime(item.createdAt)}</small>
                   </td>
                   <td>
+                    {item.status === "ready" ? (
+                      <Link to={`${siteBase}/media/${item.id}/jobs`}>Processing</Link>
+                    ) : null}
                     <ul className="job-list">
                       {item.jobs.map((j) => (
                         <li key={j.id} data-job-state={j.state}>
