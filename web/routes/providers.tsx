@@ -1,3 +1,4 @@
+import { useEffect, useRef } from "react";
 import { Form } from "react-router";
 import type { ProviderStatus } from "#schemas/providers";
 import { ConfirmAction } from "../components/confirm-action.tsx";
@@ -56,20 +57,33 @@ function Remove({ status, name }: { status: ProviderStatus; name: string }) {
   );
 }
 
+/** Once saved, typed secrets leave the page: the form goes back to its (loaded) defaults. */
+function useSecretReset(saved: object | null) {
+  const ref = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (saved) ref.current?.reset();
+  }, [saved]);
+  return ref;
+}
+
 function OAuthForm({
   intent,
   spec,
   status,
   failure,
+  saved,
   scopeHint,
 }: {
   intent: "save-youtube" | "save-gdrive";
   spec: typeof youtubeForm | typeof gdriveForm;
   status: ProviderStatus;
   failure: Failure | null;
+  /** The action's success for this form (a new object each time): the secrets are cleared. */
+  saved: object | null;
   scopeHint: string;
 }) {
   const client = useClientValidation(spec);
+  const ref = useSecretReset(saved);
   const errors = client.clientErrors ?? failure?.fieldErrors;
   const id = intent.replace("save-", "");
   return (
@@ -80,7 +94,7 @@ function OAuthForm({
         formError={client.clientErrors ? null : failure?.formError}
         labels={spec.labels}
       />
-      <Form method="post" noValidate onSubmit={client.onSubmit} className="stack">
+      <Form method="post" noValidate onSubmit={client.onSubmit} className="stack" ref={ref}>
         <input type="hidden" name="intent" value={intent} />
         <FormScope id={id} errors={errors} values={failure?.values}>
           <TextField
@@ -116,8 +130,17 @@ function OAuthForm({
   );
 }
 
-function ThreePlayForm({ status, failure }: { status: ProviderStatus; failure: Failure | null }) {
+function ThreePlayForm({
+  status,
+  failure,
+  saved,
+}: {
+  status: ProviderStatus;
+  failure: Failure | null;
+  saved: object | null;
+}) {
   const client = useClientValidation(threeplayForm);
+  const ref = useSecretReset(saved);
   const errors = client.clientErrors ?? failure?.fieldErrors;
   const level = status.config.turnaroundLevelId;
   return (
@@ -128,7 +151,7 @@ function ThreePlayForm({ status, failure }: { status: ProviderStatus; failure: F
         formError={client.clientErrors ? null : failure?.formError}
         labels={threeplayForm.labels}
       />
-      <Form method="post" noValidate onSubmit={client.onSubmit} className="stack">
+      <Form method="post" noValidate onSubmit={client.onSubmit} className="stack" ref={ref}>
         <input type="hidden" name="intent" value="save-threeplay" />
         <FormScope id="threeplay" errors={errors} values={failure?.values}>
           <TextField
@@ -164,6 +187,7 @@ export default function Providers({ loaderData, actionData }: Route.ComponentPro
   const failed = actionData && !actionData.ok ? (actionData as Failure) : null;
   const done = actionData?.ok ? actionData : null;
   const failureOf = (intent: string) => (failed?.intent === intent ? failed : null);
+  const savedBy = (intent: string) => (done?.intent === intent ? done : null);
   const removeFailure = failed?.intent === "remove" ? failed : null;
 
   return (
@@ -195,6 +219,7 @@ export default function Providers({ loaderData, actionData }: Route.ComponentPro
           spec={youtubeForm}
           status={byName.youtube}
           failure={failureOf("save-youtube")}
+          saved={savedBy("save-youtube")}
           scopeHint="Granted the youtube.upload and youtube.force-ssl scopes for the channel."
         />
         <Remove status={byName.youtube} name="YouTube" />
@@ -207,7 +232,11 @@ export default function Providers({ loaderData, actionData }: Route.ComponentPro
           added to the video (and to YouTube).
         </p>
         <Configured status={byName.threeplay} secretName="API key" />
-        <ThreePlayForm status={byName.threeplay} failure={failureOf("save-threeplay")} />
+        <ThreePlayForm
+          status={byName.threeplay}
+          failure={failureOf("save-threeplay")}
+          saved={savedBy("save-threeplay")}
+        />
         <Remove status={byName.threeplay} name="3Play Media" />
       </section>
 
@@ -222,6 +251,7 @@ export default function Providers({ loaderData, actionData }: Route.ComponentPro
           spec={gdriveForm}
           status={byName.gdrive}
           failure={failureOf("save-gdrive")}
+          saved={savedBy("save-gdrive")}
           scopeHint="Granted the drive.readonly scope."
         />
         <Remove status={byName.gdrive} name="Google Drive" />
