@@ -104,7 +104,7 @@ describe("ratio against the bare route", () => {
 describe("parseOptions", () => {
   it("defaults to the full benchmark: 2,000 items, 20 clients, 2,000 requests", () => {
     expect(parseOptions([], {})).toEqual({
-      suites: ["content", "publish", "media-transcode"],
+      suites: ["content", "publish", "media-transcode", "media-upload"],
       items: 2000,
       pages: 1000,
       resources: 2000,
@@ -153,8 +153,10 @@ describe("parseOptions", () => {
       "content",
       "publish",
       "media-transcode",
+      "media-upload",
     ]);
     expect(parseOptions(["--suite", "media-transcode"], {}).suites).toEqual(["media-transcode"]);
+    expect(parseOptions(["--suite", "media-upload"], {}).suites).toEqual(["media-upload"]);
     expect(parseOptions([], { BENCH_SUITE: "publish" }).suites).toEqual(["publish"]);
     expect(parseOptions(["--suite", "content"], { BENCH_SUITE: "publish" }).suites).toEqual([
       "content",

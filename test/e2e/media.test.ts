@@ -1,0 +1,74 @@
+// The media library page in headless Chromium against the local stack: several files dropped
+// into the uploader at once (one large enough to go up in two parts), a progress bar per file,
+// a file whose bytes lie about its extension refused on its own, and the uploaded files listed
+// with their type, size and checksum, each backed by an editable resource.
+import { createHash, randomBytes } from "node:crypto";
+import { describe, expect, inject, it } from "vitest";
+import { courseSite } from "./app-api.ts";
+import { browsersFor, signIn } from "./browser.ts";
+
+const appUrl = inject("appUrl");
+const demoOwner = inject("demoOwner");
+const open = browsersFor(appUrl);
+const run = Date.now().toString(36);
+
+const PNG_HEAD = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+function pngLike(size: number) {
+  const bytes = randomBytes(size);
+  PNG_HEAD.copy(bytes, 0);
+  return bytes;
+}
+
+describe("media library", () => {
+  it("uploads many files with progress, refuses a lying one, lists the rest", async () => {
+    const owner = await open();
+    owner.context.setDefaultTimeout(30_000);
+    await signIn(owner.page, demoOwner);
+    const site = await courseSite(owner, `Media ${run}`);
+
+    // From the site page to its library.
+    await owner.page.goto(`/t/${site.tenantId}/sites/${site.siteId}`);
+    await owner.page.getByRole("link", { name: "Media library" }).click();
+    await owner.page.getByRole("heading", { level: 1, name: "Media library" }).waitFor();
+
+    const big = pngLike(10 * 1024 * 1024 + 300_000); // two parts
+    const pdf = Buffer.from(`%PDF-1.4\n${"syllabus ".repeat(200)}\n%%EOF\n`);
+    const files = [
+      { name: `diagram-${run}.png`, mimeType: "image/png", buffer: big },
+      { name: `syllabus-${run}.pdf`, mimeType: "application/pdf", buffer: pdf },
+      { name: `fake-${run}.pdf`, mimeType: "application/pdf", buffer: pngLike(2000) },
+    ];
+    await owner.page.getByTestId("media-file-input").setInputFiles(files);
+
+    const uploads = owner.page.getByRole("list", { name: "Uploads" });
+    const row = (name: string) => uploads.locator("li", { hasText: name });
+    await row(files[0].name).and(owner.page.locator('[data-state="done"]')).waitFor();
+    await row(files[1].name).and(owner.page.locator('[data-state="done"]')).waitFor();
+    await row(files[2].name).and(owner.page.locator('[data-state="failed"]')).waitFor();
+
+    // Each file had its own progress bar, full for the uploaded ones.
+    const bar = owner.page.getByRole("progressbar", { name: `${files[0].name} upload progress` });
+    expect(await bar.getAttribute("value")).toBe(String(big.byteLength));
+    await expect
+      .poll(() => row(files[2].name).textContent())
+      .toContain(`fake-${run}.pdf: the name says .pdf, but the content is a PNG image`);
+
+    // The list shows the files once the page reloads its data.
+    const table = owner.page.getByRole("table", { name: "Media files" });
+    const listed = (name: string) => table.getByRole("row").filter({ hasText: name });
+    await listed(files[0].name).waitFor();
+    await listed(files[1].name).waitFor();
+    const sha = createHash("sha256").update(big).digest("hex");
+    expect(await listed(files[0].name).textContent()).toContain(`SHA-256 ${sha.slice(0, 12)}`);
+    expect(await listed(files[0].name).textContent()).toContain("Image");
+    expect(await listed(files[1].name).textContent()).toContain("Document");
+    // The refused file stays visible as failed, with its reason.
+    expect(await listed(files[2].name).textContent()).toContain("failed");
+
+    // Each uploaded file is a resource whose title, alt text and license are edited as usual.
+    await listed(files[0].name).getByRole("link", { name: "Edit resource" }).click();
+    await owner.page.getByRole("heading", { level: 1 }).waitFor();
+    expect(await owner.page.getByLabel("Title").first().inputValue()).toBe(`diagram-${run}`);
+  });
+});
