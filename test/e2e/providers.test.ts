@@ -3,11 +3,12 @@
 // at the field), sees only its last characters, replaces YouTube's credentials, and removes
 // them; the secrets never reach the page or the API's answers.
 import { describe, expect, inject, it } from "vitest";
-import { api, demoTenantId } from "./app-api.ts";
+import { api, courseSite, demoTenantId } from "./app-api.ts";
 import { browsersFor, type Person, signIn } from "./browser.ts";
 
 const appUrl = inject("appUrl");
 const demoOwner = inject("demoOwner");
+const providersUrl = inject("providersUrl");
 const run = Date.now().toString(36);
 const open = browsersFor(appUrl);
 
@@ -84,6 +85,73 @@ describe("media providers", () => {
       await owner.shot("p02-threeplay-removed");
     } finally {
       // Other e2e files upload videos in this tenant: leave no provider steps behind.
+      await removeAll(owner, tenantId);
+    }
+  });
+
+  it("imports a Google Drive folder into a site's media library from the library page", async () => {
+    const owner = await open();
+    await signIn(owner.page, demoOwner);
+    const tenantId = await demoTenantId(owner);
+    const site = await courseSite(owner, `Drive ${run}`);
+    // A Google account (the fake token endpoint) and a folder with a subfolder, as OCW lays out.
+    const grant = {
+      clientId: `e2e-drive-${run}.apps.googleusercontent.com`,
+      clientSecret: `GOCSPX-drive-${run}`,
+      refreshToken: `1//e2e-drive-${run}`,
+    };
+    const control = (path: string, body: unknown) =>
+      fetch(`${providersUrl}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }).then((r) => {
+        if (!r.ok) throw new Error(`${path}: ${r.status}`);
+      });
+    await control("/__google/grants", grant);
+    const folderId = `1E2eDrIvE_${run}`;
+    const subId = `1E2eDrIvE_${run}_files`;
+    const pdf = "%PDF-1.4\n% e2e\ntrailer << >>\n%%EOF\n";
+    await control("/__drive/folders", {
+      folderId: subId,
+      refreshToken: grant.refreshToken,
+      files: [{ name: "problem-set-1.pdf", mimeType: "application/pdf", content: pdf }],
+    });
+    await control("/__drive/folders", {
+      folderId,
+      refreshToken: grant.refreshToken,
+      files: [
+        { name: "syllabus.pdf", mimeType: "application/pdf", content: pdf.replace("e2e", "s") },
+        { name: "Notes (Doc)", mimeType: "application/vnd.google-apps.document" },
+        { name: "files", mimeType: "application/vnd.google-apps.folder", folderId: subId },
+      ],
+    });
+    try {
+      await owner.page.goto(`/t/${tenantId}/providers`);
+      const drive = owner.page.getByRole("region", { name: "Google Drive" });
+      await drive.getByLabel("OAuth client ID").fill(grant.clientId);
+      await drive.getByLabel("OAuth client secret").fill(grant.clientSecret);
+      await drive.getByLabel("Refresh token").fill(grant.refreshToken);
+      await drive.getByRole("button", { name: "Save credentials" }).click();
+      await drive.getByText("ending in").waitFor();
+
+      await owner.page.goto(`/t/${tenantId}/sites/${site.siteId}/media`);
+      const section = owner.page.getByRole("region", { name: "Import from Google Drive folder" });
+      await section
+        .getByLabel("Drive folder ID or link")
+        .fill(`https://drive.google.com/drive/folders/${folderId}?usp=sharing`);
+      await section.getByRole("button", { name: "Import from Google Drive folder" }).click();
+      await section.getByText("Google Drive folder imported: 2 imported, 1 failed.").waitFor();
+      const report = section.getByRole("table");
+      await report.getByRole("row").filter({ hasText: "files/problem-set-1.pdf" }).waitFor();
+      expect(
+        await report.getByRole("row").filter({ hasText: "Notes (Doc)" }).textContent(),
+      ).toContain("failed");
+      await owner.shot("p03-drive-imported");
+      const library = owner.page.getByRole("table", { name: "Media files" });
+      await library.getByText("syllabus.pdf").waitFor();
+      await library.getByText("problem-set-1.pdf").waitFor();
+    } finally {
       await removeAll(owner, tenantId);
     }
   });
