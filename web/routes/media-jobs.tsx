@@ -73,7 +73,7 @@ export default function MediaJobs({ loaderData, actionData }: Route.ComponentPro
         {jobs.length === 0 ? (
           <p className="muted">This file needs no processing.</p>
         ) : (
-          <table className="media-jobs">
+          <table className="data-table media-jobs">
             <caption className="visually-hidden">The steps of this file's processing</caption>
             <thead>
               <tr>

@@ -25,6 +25,7 @@ import type { MediaJobKind, MediaJobState } from "#schemas/media-jobs";
 import { createDb, type Db } from "#workers/db/client";
 import { getMediaItem, updateMediaMetadata } from "#workers/db/queries/media";
 import {
+  clearStepError,
   ensureMediaJobs,
   listMediaJobs,
   type MediaJobRow,
@@ -202,6 +203,7 @@ export class MediaPipeline extends DurableObject<Env> {
           metadata: result.output.metadata,
           variants: result.output.variants,
         });
+        await clearStepError(this.db, s.tenantId, s.mediaId, step.kind);
         step.state = "done";
         step.token = null;
         step.dueAt = null;

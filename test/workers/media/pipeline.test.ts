@@ -318,6 +318,27 @@ describe("MediaPipeline", () => {
     expect(await json(res)).toMatchObject({ id: failed.id, state: "queued", attempts: 0 });
     await waitForJob(item, "transcode", (j) => j.state === "running" && j.attempts === 1);
     await waitForBuilderJobs(item.mediaId, 2 + MAX_ATTEMPTS);
+    // The fresh attempt succeeds: the item's error from the failure is cleared.
+    const again = (await waitForBuilderJobs(item.mediaId, 2 + MAX_ATTEMPTS)).at(-1)
+      ?.job as BuilderMediaJob;
+    expect(again.kind).toBe("transcode");
+    await builderPost(again.callbackUrl, {
+      jobId: again.jobId,
+      token: again.token,
+      state: "done",
+      output: {
+        metadata: { duration_seconds: 2 },
+        variants: [
+          { role: "web_mp4", key: `${again.outputPrefix}web.mp4`, type: "video/mp4", size: 10 },
+        ],
+      },
+    });
+    expect(await jobOf(item, "transcode")).toMatchObject({
+      state: "done",
+      attempts: 1,
+      lastError: null,
+    });
+    expect((await itemRow(item)).error).toBeNull();
     // Retrying what is not failed is a conflict.
     await expectProblem(
       await call(path, { method: "POST", cookie: t.roles.author.cookie }),

@@ -137,6 +137,20 @@ export function setMediaItemError(db: Db, tenantId: string, mediaId: string, err
     .where(and(eq(mediaItems.tenantId, tenantId), eq(mediaItems.id, mediaId)));
 }
 
+/** Clears the item's error when it was left by this step (`<kind>: …`), now done. */
+export function clearStepError(db: Db, tenantId: string, mediaId: string, kind: string) {
+  return db
+    .update(mediaItems)
+    .set({ error: null, updatedAt: new Date() })
+    .where(
+      and(
+        eq(mediaItems.tenantId, tenantId),
+        eq(mediaItems.id, mediaId),
+        sql`substr(${mediaItems.error}, 1, ${kind.length + 2}) = ${`${kind}: `}`,
+      ),
+    );
+}
+
 export function toMediaJobView(row: MediaJobRow): MediaJobView {
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
   return {
