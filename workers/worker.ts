@@ -53,7 +53,8 @@ export function createWorker(fallback?: Fallback) {
     fetch: app.fetch,
     queue: async (batch: MessageBatch<unknown>, env: Env) => {
       if (batch.queue.startsWith("lectern-publish")) await handlePublishBatch(batch, env);
-      else if (batch.queue.startsWith("lectern-media-dlq")) await handleMediaDeadLetters(batch, env);
+      else if (batch.queue.startsWith("lectern-media-dlq"))
+        await handleMediaDeadLetters(batch, env);
       else if (batch.queue.startsWith("lectern-media")) await handleMediaBatch(batch, env);
       else {
         console.error(`[queue] no consumer for ${batch.queue}; retrying later`);
