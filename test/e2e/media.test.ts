@@ -34,40 +34,39 @@ describe("media library", () => {
 
     const big = pngLike(10 * 1024 * 1024 + 300_000); // two parts
     const pdf = Buffer.from(`%PDF-1.4\n${"syllabus ".repeat(200)}\n%%EOF\n`);
-    const files = [
-      { name: `diagram-${run}.png`, mimeType: "image/png", buffer: big },
-      { name: `syllabus-${run}.pdf`, mimeType: "application/pdf", buffer: pdf },
-      { name: `fake-${run}.pdf`, mimeType: "application/pdf", buffer: pngLike(2000) },
-    ];
+    const image = { name: `diagram-${run}.png`, mimeType: "image/png", buffer: big };
+    const doc = { name: `syllabus-${run}.pdf`, mimeType: "application/pdf", buffer: pdf };
+    const fake = { name: `fake-${run}.pdf`, mimeType: "application/pdf", buffer: pngLike(2000) };
+    const files = [image, doc, fake];
     await owner.page.getByTestId("media-file-input").setInputFiles(files);
 
     const uploads = owner.page.getByRole("list", { name: "Uploads" });
     const row = (name: string) => uploads.locator("li", { hasText: name });
-    await row(files[0].name).and(owner.page.locator('[data-state="done"]')).waitFor();
-    await row(files[1].name).and(owner.page.locator('[data-state="done"]')).waitFor();
-    await row(files[2].name).and(owner.page.locator('[data-state="failed"]')).waitFor();
+    await row(image.name).and(owner.page.locator('[data-state="done"]')).waitFor();
+    await row(doc.name).and(owner.page.locator('[data-state="done"]')).waitFor();
+    await row(fake.name).and(owner.page.locator('[data-state="failed"]')).waitFor();
 
     // Each file had its own progress bar, full for the uploaded ones.
-    const bar = owner.page.getByRole("progressbar", { name: `${files[0].name} upload progress` });
+    const bar = owner.page.getByRole("progressbar", { name: `${image.name} upload progress` });
     expect(await bar.getAttribute("value")).toBe(String(big.byteLength));
     await expect
-      .poll(() => row(files[2].name).textContent())
+      .poll(() => row(fake.name).textContent())
       .toContain(`fake-${run}.pdf: the name says .pdf, but the content is a PNG image`);
 
     // The list shows the files once the page reloads its data.
     const table = owner.page.getByRole("table", { name: "Media files" });
     const listed = (name: string) => table.getByRole("row").filter({ hasText: name });
-    await listed(files[0].name).waitFor();
-    await listed(files[1].name).waitFor();
+    await listed(image.name).waitFor();
+    await listed(doc.name).waitFor();
     const sha = createHash("sha256").update(big).digest("hex");
-    expect(await listed(files[0].name).textContent()).toContain(`SHA-256 ${sha.slice(0, 12)}`);
-    expect(await listed(files[0].name).textContent()).toContain("Image");
-    expect(await listed(files[1].name).textContent()).toContain("Document");
+    expect(await listed(image.name).textContent()).toContain(`SHA-256 ${sha.slice(0, 12)}`);
+    expect(await listed(image.name).textContent()).toContain("Image");
+    expect(await listed(doc.name).textContent()).toContain("Document");
     // The refused file stays visible as failed, with its reason.
-    expect(await listed(files[2].name).textContent()).toContain("failed");
+    expect(await listed(fake.name).textContent()).toContain("failed");
 
     // Each uploaded file is a resource whose title, alt text and license are edited as usual.
-    await listed(files[0].name).getByRole("link", { name: "Edit resource" }).click();
+    await listed(image.name).getByRole("link", { name: "Edit resource" }).click();
     await owner.page.getByRole("heading", { level: 1 }).waitFor();
     expect(await owner.page.getByLabel("Title").first().inputValue()).toBe(`diagram-${run}`);
   });

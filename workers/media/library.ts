@@ -32,6 +32,7 @@ import {
   markMediaDeleted,
   markMediaFailed,
   markMediaReady,
+  staleUploads,
   tenantMediaBytes,
   tenantMediaLimits,
 } from "#workers/db/queries/media";
@@ -596,6 +597,18 @@ export async function abortUpload(scope: MediaScope, item: MediaItemRow) {
     deleteMediaRow(scope.db, scope.tenantId, item.id),
     audit(scope, "media.upload_aborted", item.id, { filename: item.filename }),
   ]);
+}
+
+/** An upload not completed this long after it started is abandoned. */
+export const ABANDONED_UPLOAD_MS = 7 * 24 * 3600 * 1000;
+
+/** Aborts the tenant's abandoned uploads (their parts in R2, their rows); returns how many. */
+export async function abortAbandonedUploads(env: Env, db: Db, tenantId: string, now = Date.now()) {
+  const stale = await staleUploads(db, tenantId, new Date(now - ABANDONED_UPLOAD_MS));
+  for (const item of stale) {
+    await abortUpload({ env, db, tenantId, siteId: item.siteId, userId: null }, item);
+  }
+  return stale.length;
 }
 
 /** Most deploys whose manifests one sweep reads; with more, files are kept (for a later sweep). */

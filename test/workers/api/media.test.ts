@@ -214,6 +214,22 @@ describe("multipart uploads", () => {
     await expectProblem(await putPart(s, u.item.id, 2, bytes), 400, "VALIDATION_FAILED");
   });
 
+  it("aborts uploads abandoned for a week when the library is listed", async () => {
+    const s = await setup();
+    const { upload: u } = await json(await createUpload(s, { filename: "old.png", size: 3000 }));
+    const { upload: recent } = await json(
+      await createUpload(s, { filename: "new.png", size: 3000 }),
+    );
+    await env.DB.prepare("UPDATE media_items SET updated_at = ? WHERE id = ?")
+      .bind(Date.now() - 8 * 24 * 3600 * 1000, u.item.id)
+      .run();
+    await call(`${s.base}/media`, { cookie: s.cookie });
+    expect(await rows("SELECT id FROM media_items WHERE id = ?", u.item.id)).toEqual([]);
+    expect(await rows("SELECT status FROM media_items WHERE id = ?", recent.item.id)).toEqual([
+      { status: "uploading" },
+    ]);
+  });
+
   it("aborts an upload: the multipart upload and the item are gone", async () => {
     const s = await setup();
     const bytes = png(3000);

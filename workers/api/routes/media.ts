@@ -42,6 +42,7 @@ import {
 import { auditStatement } from "#workers/domain/audit";
 import { expectedPartSize, MAX_PART_BYTES, mediaSafetyHeaders } from "#workers/domain/media";
 import {
+  abortAbandonedUploads,
   abortUpload,
   checkNewFile,
   deleteMediaItem,
@@ -390,7 +391,10 @@ export const mediaRoutes = new OpenAPIHono<AppEnv>()
     const result = await listMediaItems(c.get("db"), tenantId, siteId, c.req.valid("query"));
     // Files of deleted items that no deploy serves any more go now, off the request's path.
     c.executionCtx.waitUntil(
-      sweepDeletedMedia(c.env, c.get("db"), tenantId, siteId).catch((e) =>
+      Promise.all([
+        sweepDeletedMedia(c.env, c.get("db"), tenantId, siteId),
+        abortAbandonedUploads(c.env, c.get("db"), tenantId),
+      ]).catch((e) =>
         console.error(JSON.stringify({ level: "error", msg: "media sweep", error: String(e) })),
       ),
     );
