@@ -40,12 +40,58 @@ export const threeplaySettingsBody = z
   })
   .meta({ id: "ThreePlaySettings" });
 
-/** Google OAuth client and a refresh token granted the Drive read-only scope. */
+/** What a service account's JSON key file must hold (the rest is ignored). */
+const serviceAccountKeyFile = z.object({
+  client_email: z.string().regex(/^[^@\s]+@[^@\s]+$/),
+  private_key: z.string().startsWith("-----BEGIN PRIVATE KEY-----"),
+  private_key_id: z.string().optional(),
+});
+
+/** Parses a service account's JSON key file; null when it is not one. */
+export function parseServiceAccountKey(text: string) {
+  try {
+    const parsed = serviceAccountKeyFile.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Google Drive: either an OAuth client and a refresh token granted the Drive read-only scope,
+ * or a service account's JSON key file (the folder shared with its email), as OCW syncs.
+ */
 export const gdriveSettingsBody = z
   .strictObject({
-    clientId,
-    clientSecret: secret(512),
-    refreshToken: secret(2048),
+    clientId: clientId.optional(),
+    clientSecret: secret(512).optional(),
+    refreshToken: secret(2048).optional(),
+    serviceAccountKey: z
+      .string()
+      .max(10_000)
+      .optional()
+      .meta({ description: "A service account's JSON key file, as text (instead of OAuth)" }),
+  })
+  .superRefine((v, ctx) => {
+    if (v.serviceAccountKey !== undefined) {
+      if (v.clientId || v.clientSecret || v.refreshToken) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["serviceAccountKey"],
+          message: "give a service account key or OAuth credentials, not both",
+        });
+      } else if (!parseServiceAccountKey(v.serviceAccountKey)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["serviceAccountKey"],
+          message: "must be a service account's JSON key (with client_email and private_key)",
+        });
+      }
+      return;
+    }
+    for (const field of ["clientId", "clientSecret", "refreshToken"] as const) {
+      if (!v[field]) ctx.addIssue({ code: "custom", path: [field], message: "is required" });
+    }
   })
   .meta({ id: "GoogleDriveSettings" });
 

@@ -1,5 +1,6 @@
 // The Google Drive adapter against a local server following the Drive API v3: listing a
 // folder across pages (nextPageToken), downloading with alt=media, and typed failures.
+import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProviderError } from "../../workers/providers/errors.ts";
 import {
@@ -92,5 +93,56 @@ describe("Google Drive", () => {
     const refused = await downloadFile(cfg, doc?.id ?? "").catch((e) => e);
     expect(refused).toBeInstanceOf(ProviderError);
     expect(refused.retryable).toBe(false);
+  });
+});
+
+describe("Google Drive with a service account", () => {
+  it("signs a JWT with the key, gets a token and lists the folder shared with it", async () => {
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const clientEmail = `sync-${Date.now()}@lectern-e2e.iam.gserviceaccount.com`;
+    await control(fake.url, "/__google/service-accounts", {
+      clientEmail,
+      publicKey: publicKey.export({ type: "spki", format: "pem" }),
+    });
+    folderSeq += 1;
+    const folderId = `1SeRvIcEaCcOuNt_${folderSeq}`;
+    await control(fake.url, "/__drive/folders", {
+      folderId,
+      refreshToken: clientEmail,
+      files: [{ name: "a.pdf", mimeType: "application/pdf", content: "%PDF-1.4 a" }],
+    });
+    const pem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const cfg: GDriveConfig = {
+      apiBase: fake.url,
+      oauth: {
+        tokenUrl: `${fake.url}/token`,
+        clientEmail,
+        privateKey: pem,
+        scope: "https://www.googleapis.com/auth/drive.readonly",
+      },
+    };
+    expect((await all(listFolder(cfg, folderId))).map((f) => f.name)).toEqual(["a.pdf"]);
+
+    // Another key for the same email: refused, as auth.
+    const other = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+    const forged = {
+      ...cfg,
+      oauth: {
+        ...cfg.oauth,
+        privateKey: other.export({ type: "pkcs8", format: "pem" }).toString(),
+      },
+    };
+    const err = await all(listFolder(forged, folderId)).catch((e) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err.kind).toBe("auth");
+    // Not a key at all.
+    const broken = {
+      ...cfg,
+      oauth: {
+        ...cfg.oauth,
+        privateKey: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
+      },
+    };
+    expect((await all(listFolder(broken, folderId)).catch((e) => e)).kind).toBe("auth");
   });
 });

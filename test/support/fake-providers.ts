@@ -12,7 +12,7 @@
 // answer a given status, or (`partial`) a resumable PUT stores only half of its bytes.
 // Used by the node-project adapter tests (each starts its own) and by the Worker tests (one
 // started in vitest.config.ts, its URL bound as GOOGLE_API_BASE and friends).
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, createVerify, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -77,6 +77,7 @@ export type FakeProviders = {
 
 export async function startFakeProviders(): Promise<FakeProviders> {
   const grants = new Map<string, Grant>(); // by refresh token
+  const serviceAccounts = new Map<string, string>(); // client email → public key (PEM)
   const accessTokens = new Map<string, string>(); // access token → refresh token
   const sessions = new Map<string, Session>();
   const videos = new Map<string, Video>();
@@ -148,6 +149,10 @@ export async function startFakeProviders(): Promise<FakeProviders> {
           grants.set(input.refreshToken, input);
           return json(res, 200, { ok: true });
         }
+        if (method === "POST" && path === "/__google/service-accounts") {
+          serviceAccounts.set(input.clientEmail, input.publicKey);
+          return json(res, 200, { ok: true });
+        }
         if (method === "POST" && path === "/__faults") {
           faults.push({ times: 1, ...input });
           return json(res, 200, { ok: true });
@@ -202,6 +207,37 @@ export async function startFakeProviders(): Promise<FakeProviders> {
       // ---- Google OAuth ----
       if (method === "POST" && path === "/token") {
         const form = new URLSearchParams(body.toString("utf8"));
+        if (form.get("grant_type") === "urn:ietf:params:oauth:grant-type:jwt-bearer") {
+          // A service account's RS256-signed JWT: signature, audience, scope and lifetime.
+          const [head, claims, sig] = (form.get("assertion") ?? "").split(".");
+          const decode = (part = "") => JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+          let payload: { iss?: string; aud?: string; scope?: string; exp?: number; iat?: number };
+          try {
+            if (decode(head).alg !== "RS256") throw new Error("alg");
+            payload = decode(claims);
+          } catch {
+            return json(res, 400, { error: "invalid_grant", error_description: "bad assertion" });
+          }
+          const publicKey = serviceAccounts.get(payload.iss ?? "");
+          const verified =
+            publicKey !== undefined &&
+            createVerify("RSA-SHA256")
+              .update(`${head}.${claims}`)
+              .verify(publicKey, Buffer.from(sig ?? "", "base64url"));
+          const now = Date.now() / 1000;
+          if (
+            !verified ||
+            payload.aud !== `${origin}/token` ||
+            !payload.scope ||
+            (payload.exp ?? 0) < now ||
+            (payload.exp ?? 0) - (payload.iat ?? 0) > 3600
+          ) {
+            return json(res, 400, { error: "invalid_grant", error_description: "Invalid JWT" });
+          }
+          const token = `ya29.sa.${randomBytes(12).toString("hex")}`;
+          accessTokens.set(token, payload.iss ?? "");
+          return json(res, 200, { access_token: token, expires_in: 3599, token_type: "Bearer" });
+        }
         if (form.get("grant_type") !== "refresh_token") {
           return json(res, 400, { error: "unsupported_grant_type" });
         }

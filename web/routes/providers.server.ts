@@ -1,6 +1,11 @@
 import { data } from "react-router";
 import type { ProviderName } from "#schemas/providers";
-import { gdriveForm, threeplayForm, youtubeForm } from "../components/providers/forms.ts";
+import {
+  gdriveForm,
+  gdriveServiceAccountForm,
+  threeplayForm,
+  youtubeForm,
+} from "../components/providers/forms.ts";
 import { echo, parseForm } from "../lib/forms.ts";
 import { failForm, failLoader, formFailure } from "../lib/problem.server.ts";
 import { loadTenant } from "../lib/tenant.server.ts";
@@ -30,24 +35,39 @@ export async function action({ params, context, request }: Route.ActionArgs) {
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
 
-  if (intent === "save-youtube" || intent === "save-gdrive") {
-    const provider = intent === "save-youtube" ? "youtube" : "gdrive";
-    const spec = provider === "youtube" ? youtubeForm : gdriveForm;
+  if (intent === "save-youtube") {
     // Only the client id comes back on an error; secrets are typed again.
     const values = echo(form, ["clientId"]);
-    const parsed = parseForm(spec, form);
+    const parsed = parseForm(youtubeForm, form);
     if (!parsed.ok) return formFailure({ intent, fieldErrors: parsed.fieldErrors, values });
-    const res =
-      provider === "youtube"
-        ? await api.youtube.$put({ param: { tenantId }, json: parsed.data })
-        : await api.gdrive.$put({ param: { tenantId }, json: parsed.data });
-    if (!res.ok) return failForm(res, request, { intent, labels: spec.labels, values });
+    const res = await api.youtube.$put({ param: { tenantId }, json: parsed.data });
+    if (!res.ok) return failForm(res, request, { intent, labels: youtubeForm.labels, values });
     const saved = await res.json();
     return data<Done>({
       ok: true,
       intent,
-      provider,
-      message: `${NAMES[provider]} is set up (refresh token …${saved.hint}).`,
+      provider: "youtube",
+      message: `YouTube is set up (refresh token …${saved.hint}).`,
+    });
+  }
+
+  if (intent === "save-gdrive" || intent === "save-gdrive-sa") {
+    const spec = intent === "save-gdrive" ? gdriveForm : gdriveServiceAccountForm;
+    const values = intent === "save-gdrive" ? echo(form, ["clientId"]) : {};
+    const parsed = parseForm(spec, form);
+    if (!parsed.ok) return formFailure({ intent, fieldErrors: parsed.fieldErrors, values });
+    const res = await api.gdrive.$put({ param: { tenantId }, json: parsed.data });
+    if (!res.ok) return failForm(res, request, { intent, labels: spec.labels, values });
+    const saved = await res.json();
+    const what =
+      typeof saved.config.clientEmail === "string"
+        ? `service account ${saved.config.clientEmail}`
+        : `refresh token …${saved.hint}`;
+    return data<Done>({
+      ok: true,
+      intent,
+      provider: "gdrive",
+      message: `Google Drive is set up (${what}).`,
     });
   }
 

@@ -1,17 +1,25 @@
 import { useEffect, useRef } from "react";
 import { Form } from "react-router";
+import type { z } from "zod";
 import type { ProviderStatus } from "#schemas/providers";
 import { ConfirmAction } from "../components/confirm-action.tsx";
 import {
   ErrorSummary,
   FormScope,
+  TextAreaField,
   TextField,
   useClientValidation,
 } from "../components/form-fields.tsx";
-import { gdriveForm, threeplayForm, youtubeForm } from "../components/providers/forms.ts";
+import {
+  gdriveForm,
+  gdriveServiceAccountForm,
+  threeplayForm,
+  youtubeForm,
+} from "../components/providers/forms.ts";
 import { errorTitle, RouteError } from "../components/route-error.tsx";
 import { StatusMessage } from "../components/status-message.tsx";
 import { formatDate, pageTitle } from "../lib/format.ts";
+import type { FormSpec } from "../lib/forms.ts";
 import type { Route } from "./+types/providers";
 
 export { action, loader } from "./providers.server.ts";
@@ -75,7 +83,7 @@ function OAuthForm({
   scopeHint,
 }: {
   intent: "save-youtube" | "save-gdrive";
-  spec: typeof youtubeForm | typeof gdriveForm;
+  spec: FormSpec<z.ZodType>;
   status: ProviderStatus;
   failure: Failure | null;
   /** The action's success for this form (a new object each time): the secrets are cleared. */
@@ -178,6 +186,48 @@ function ThreePlayForm({
   );
 }
 
+function ServiceAccountForm({
+  status,
+  failure,
+  saved,
+}: {
+  status: ProviderStatus;
+  failure: Failure | null;
+  saved: object | null;
+}) {
+  const client = useClientValidation(gdriveServiceAccountForm);
+  const errors = client.clientErrors ?? failure?.fieldErrors;
+  const ref = useSecretReset(saved);
+  return (
+    <details open={Boolean(failure) || status.config.auth === "service_account"}>
+      <summary>Or use a service account</summary>
+      <ErrorSummary
+        id="gdrive-sa"
+        errors={errors}
+        formError={client.clientErrors ? null : failure?.formError}
+        labels={gdriveServiceAccountForm.labels}
+      />
+      <Form method="post" noValidate onSubmit={client.onSubmit} className="stack" ref={ref}>
+        <input type="hidden" name="intent" value="save-gdrive-sa" />
+        <FormScope id="gdrive-sa" errors={errors}>
+          <TextAreaField
+            name="serviceAccountKey"
+            label="Service account key (JSON)"
+            hint="Paste the key file's contents; share the Drive folders with the account's email."
+            rows={6}
+            autoComplete="off"
+            spellCheck={false}
+            required
+          />
+        </FormScope>
+        <button type="submit" className="button">
+          Save service account
+        </button>
+      </Form>
+    </details>
+  );
+}
+
 export default function Providers({ loaderData, actionData }: Route.ComponentProps) {
   const { tenant, providers, storageAvailable } = loaderData;
   const byName = Object.fromEntries(providers.map((p) => [p.provider, p])) as Record<
@@ -245,7 +295,14 @@ export default function Providers({ loaderData, actionData }: Route.ComponentPro
         <p className="muted">
           Lets editors import a Drive folder's files into a site's media library.
         </p>
-        <Configured status={byName.gdrive} secretName="Refresh token" />
+        <Configured
+          status={byName.gdrive}
+          secretName={
+            typeof byName.gdrive.config.clientEmail === "string"
+              ? `Service account ${byName.gdrive.config.clientEmail}, key`
+              : "Refresh token"
+          }
+        />
         <OAuthForm
           intent="save-gdrive"
           spec={gdriveForm}
@@ -253,6 +310,11 @@ export default function Providers({ loaderData, actionData }: Route.ComponentPro
           failure={failureOf("save-gdrive")}
           saved={savedBy("save-gdrive")}
           scopeHint="Granted the drive.readonly scope."
+        />
+        <ServiceAccountForm
+          status={byName.gdrive}
+          failure={failureOf("save-gdrive-sa")}
+          saved={savedBy("save-gdrive-sa")}
         />
         <Remove status={byName.gdrive} name="Google Drive" />
       </section>

@@ -1,7 +1,7 @@
 // A tenant's provider settings, from the body an admin sends to the adapter configuration a
 // job uses: which parts are shown (config) and which are sealed (secrets), and the loader jobs
 // call (`loadProvider`), which opens the secrets and adds the deployment's API endpoints.
-import type { ProviderName } from "#schemas/providers";
+import { type ProviderName, parseServiceAccountKey } from "#schemas/providers";
 import type { Db } from "#workers/db/client";
 import { getTenantProvider } from "#workers/db/queries/providers";
 import { config } from "#workers/env";
@@ -12,11 +12,20 @@ import type { YouTubeConfig } from "./youtube.ts";
 
 type OAuthBody = { clientId: string; clientSecret: string; refreshToken: string };
 type ThreePlayBody = { apiKey: string; turnaroundLevelId?: number | undefined };
+type DriveBody = {
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
+  refreshToken?: string | undefined;
+  serviceAccountKey?: string | undefined;
+};
 export type ProviderBody = {
   youtube: OAuthBody;
   threeplay: ThreePlayBody;
-  gdrive: OAuthBody;
+  gdrive: DriveBody;
 };
+
+/** What a Drive service account may do: read the files shared with it. */
+export const DRIVE_READONLY_SCOPE = "https://www.googleapis.com/auth/drive.readonly";
 type ProviderConfig = {
   youtube: YouTubeConfig;
   threeplay: ThreePlayConfig;
@@ -35,11 +44,21 @@ export async function sealSettings<P extends ProviderName>(
   let shown: Record<string, unknown>;
   let secrets: Record<string, string>;
   let main: string;
+  const key =
+    provider === "gdrive" && (body as DriveBody).serviceAccountKey !== undefined
+      ? parseServiceAccountKey((body as DriveBody).serviceAccountKey ?? "")
+      : null;
   if (provider === "threeplay") {
     const b = body as ThreePlayBody;
     shown = b.turnaroundLevelId === undefined ? {} : { turnaroundLevelId: b.turnaroundLevelId };
     secrets = { apiKey: b.apiKey };
     main = b.apiKey;
+  } else if (key) {
+    // The schema checked the key file; only its email is shown.
+    shown = { auth: "service_account", clientEmail: key.client_email };
+    secrets = { clientEmail: key.client_email, privateKey: key.private_key };
+    main =
+      key.private_key_id ?? key.private_key.replace(/-----END PRIVATE KEY-----\s*$/, "").trim();
   } else {
     const b = body as OAuthBody;
     shown = { clientId: b.clientId };
@@ -85,6 +104,18 @@ export async function loadProvider<P extends ProviderName>(
       ...(typeof turnaround === "number" ? { turnaroundLevelId: turnaround } : {}),
     };
     return out as ProviderConfig[P];
+  }
+  if (provider === "gdrive" && secrets.privateKey) {
+    const drive: GDriveConfig = {
+      apiBase: cfg.GOOGLE_API_BASE.replace(/\/$/, ""),
+      oauth: {
+        tokenUrl: cfg.GOOGLE_OAUTH_TOKEN_URL,
+        clientEmail: secrets.clientEmail ?? "",
+        privateKey: secrets.privateKey,
+        scope: DRIVE_READONLY_SCOPE,
+      },
+    };
+    return drive as ProviderConfig[P];
   }
   const out: YouTubeConfig | GDriveConfig = {
     apiBase: cfg.GOOGLE_API_BASE.replace(/\/$/, ""),

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { createDb } from "#workers/db/client";
 import { getMediaItem } from "#workers/db/queries/media";
 import { auditOf, call, createTenant, expectProblem, json } from "../../factories.ts";
-import { configureGoogle, control, tenantWithSite } from "./support.ts";
+import { configureGoogle, control, serviceAccount, tenantWithSite } from "./support.ts";
 
 let seq = 0;
 const folderId = () => `1DrIvEfOlDeR_${Date.now().toString(36)}_${++seq}`;
@@ -124,5 +124,75 @@ describe("Google Drive folder import", () => {
       await call(`/tenants/${t.tenant.id}/sites/${siteId}/media`, { cookie: t.roles.admin.cookie }),
     );
     expect(items.items ?? []).toEqual([]);
+  });
+
+  it("works with a service account key (the folder shared with its email), key never shown", async () => {
+    const { t, siteId } = await tenantWithSite();
+    const sa = await serviceAccount();
+    const put = await call(`/tenants/${t.tenant.id}/providers/gdrive`, {
+      method: "PUT",
+      cookie: t.roles.owner.cookie,
+      body: { serviceAccountKey: sa.keyFile },
+    });
+    const putText = await put.text();
+    expect(put.status, putText).toBe(200);
+    expect(JSON.parse(putText)).toMatchObject({
+      configured: true,
+      hint: "ABCD",
+      config: { auth: "service_account", clientEmail: sa.clientEmail },
+    });
+    expect(putText).not.toContain("PRIVATE KEY");
+    const listed = await call(`/tenants/${t.tenant.id}/providers`, {
+      cookie: t.roles.owner.cookie,
+    });
+    expect(await listed.text()).not.toContain("PRIVATE KEY");
+    const [row] = await env.DB.prepare("SELECT * FROM tenant_providers WHERE tenant_id = ?")
+      .bind(t.tenant.id)
+      .all<Record<string, string>>()
+      .then((r) => r.results);
+    expect(JSON.stringify(row)).not.toContain(sa.privateKey.slice(40, 80));
+
+    const folder = folderId();
+    await control("/__drive/folders", {
+      folderId: folder,
+      refreshToken: sa.clientEmail,
+      files: [{ name: "shared.pdf", mimeType: "application/pdf", content: PDF("shared") }],
+    });
+    const res = await call(`/tenants/${t.tenant.id}/sites/${siteId}/media/import/gdrive`, {
+      cookie: t.roles.admin.cookie,
+      body: { folderId: folder },
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(await json(res)).toMatchObject({ imported: 1, failed: 0 });
+  });
+
+  it("refuses a key file that is not one, and OAuth fields mixed with a key, naming the field", async () => {
+    const { t } = await tenantWithSite();
+    const path = `/tenants/${t.tenant.id}/providers/gdrive`;
+    for (const body of [
+      { serviceAccountKey: "{}" },
+      { serviceAccountKey: "not json" },
+      {
+        serviceAccountKey: (await serviceAccount()).keyFile,
+        clientId: "x.apps.googleusercontent.com",
+      },
+    ]) {
+      const problem = await expectProblem(
+        await call(path, { method: "PUT", cookie: t.roles.owner.cookie, body }),
+        400,
+        "VALIDATION_FAILED",
+      );
+      expect(problem.errors?.map((e) => e.field)).toEqual(["serviceAccountKey"]);
+    }
+    const missing = await expectProblem(
+      await call(path, {
+        method: "PUT",
+        cookie: t.roles.owner.cookie,
+        body: { clientId: "only.apps" },
+      }),
+      400,
+      "VALIDATION_FAILED",
+    );
+    expect(missing.errors?.map((e) => e.field).sort()).toEqual(["clientSecret", "refreshToken"]);
   });
 });

@@ -114,7 +114,7 @@ describe("provider settings", () => {
     expect((await json(again)).hint).toBe("9876");
     expect((await auditOf(again)).map((a) => a.action)).toEqual(["provider.replaced"]);
     const opened = await loadProvider(env, createDb(env.DB), tenant.id, "gdrive");
-    expect(opened?.oauth.refreshToken).toBe("1//another-refresh-token-9876");
+    expect(opened?.oauth).toMatchObject({ refreshToken: "1//another-refresh-token-9876" });
 
     const del = await call(`/tenants/${tenant.id}/providers/gdrive`, {
       method: "DELETE",

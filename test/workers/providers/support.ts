@@ -122,3 +122,43 @@ export async function driveFolderFor(tenantId: string): Promise<string> {
   }).run();
   return folderId;
 }
+
+const pem = (label: string, der: ArrayBuffer) => {
+  const b64 = btoa(String.fromCharCode(...new Uint8Array(der)));
+  return `-----BEGIN ${label}-----\n${b64.replace(/(.{64})/g, "$1\n")}\n-----END ${label}-----\n`;
+};
+
+/** A service account the fake token endpoint knows, and its JSON key file (as Google gives it). */
+export async function serviceAccount() {
+  const pair = (await crypto.subtle.generateKey(
+    {
+      name: "RSASSA-PKCS1-v1_5",
+      modulusLength: 2048,
+      publicExponent: new Uint8Array([1, 0, 1]),
+      hash: "SHA-256",
+    },
+    true,
+    ["sign", "verify"],
+  )) as CryptoKeyPair;
+  const clientEmail = `${unique("sync")}@lectern-test.iam.gserviceaccount.com`;
+  await control("/__google/service-accounts", {
+    clientEmail,
+    publicKey: pem(
+      "PUBLIC KEY",
+      (await crypto.subtle.exportKey("spki", pair.publicKey)) as ArrayBuffer,
+    ),
+  });
+  const privateKey = pem(
+    "PRIVATE KEY",
+    (await crypto.subtle.exportKey("pkcs8", pair.privateKey)) as ArrayBuffer,
+  );
+  const keyFile = JSON.stringify({
+    type: "service_account",
+    project_id: "lectern-test",
+    private_key_id: `kid${unique("k").replaceAll("-", "")}ABCD`,
+    private_key: privateKey,
+    client_email: clientEmail,
+    token_uri: "https://attacker.example/token",
+  });
+  return { clientEmail, privateKey, keyFile };
+}

@@ -37,6 +37,12 @@ export const gdriveForm: FormSpec<typeof gdriveSettingsBody> = {
   read: readOAuth,
 };
 
+export const gdriveServiceAccountForm: FormSpec<typeof gdriveSettingsBody> = {
+  schema: gdriveSettingsBody,
+  labels: { serviceAccountKey: "Service account key (JSON)" },
+  read: (form) => ({ serviceAccountKey: text(form, "serviceAccountKey") ?? "" }),
+};
+
 export const threeplayForm: FormSpec<typeof threeplaySettingsBody> = {
   schema: threeplaySettingsBody,
   labels: { apiKey: "API key", turnaroundLevelId: "Turnaround level" },
