@@ -1,12 +1,11 @@
 // Uploaded media end to end, in Chromium against the local stack with the real builder
-// (ffmpeg): an image, a 2 s video and its WebVTT captions uploaded through the API with the
-// browser's session, processed by the media pipeline (thumbnails, web MP4, poster, captions),
+// (ffmpeg): an image, a 2 s video and its WebVTT captions uploaded on the media library page, processed by the media pipeline (thumbnails, web MP4, poster, captions),
 // their jobs seen done on the jobs page, the site published to preview, and the published
 // pages read on the preview host: the video plays the web MP4 with its poster and caption
 // track, the transcript is linked, and the image has its thumbnail srcset. axe-core finds no
 // serious or critical violation on the video page.
 import { execFileSync } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,32 +42,27 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-/** Uploads a file as the library's page does: create, send the parts, complete. */
-async function upload(p: Person, base: string, filename: string, type: string, bytes: Buffer) {
-  const created = await api<{
-    upload: { item: Item; partSize: number; partCount: number } | null;
-  }>(p, "POST", `${base}/media/uploads`, { filename, type, size: bytes.byteLength });
-  const up = created.upload;
-  if (!up) throw new Error(`${filename} was a duplicate`);
-  const origin = new URL(appUrl).origin;
-  for (let n = 1; n <= up.partCount; n++) {
-    const part = bytes.subarray((n - 1) * up.partSize, n * up.partSize);
-    const res = await p.page.request.fetch(
-      `/api/v1${base}/media/uploads/${up.item.id}/parts/${n}`,
+/** Uploads files through the media library page (its file input), waiting until all are in. */
+async function uploadInLibrary(
+  p: Person,
+  site: { tenantId: string; siteId: string },
+  paths: string[],
+) {
+  await p.page.goto(`/t/${site.tenantId}/sites/${site.siteId}/media`);
+  await p.page.getByTestId("media-file-input").setInputFiles(paths);
+  const uploads = p.page.locator('ul[aria-label="Uploads"] > li');
+  await expect.poll(() => uploads.count()).toBe(paths.length);
+  await expect
+    .poll(
+      async () =>
+        (await uploads.evaluateAll((els) => els.map((e) => e.getAttribute("data-state")))).join(
+          ",",
+        ),
       {
-        method: "PUT",
-        headers: {
-          origin,
-          "x-lectern-csrf": "1",
-          "content-type": "application/octet-stream",
-        },
-        data: part,
+        timeout: 60_000,
       },
-    );
-    expect(res.status(), await res.text()).toBe(200);
-  }
-  const done = await api<{ item: Item }>(p, "POST", `${base}/media/uploads/${up.item.id}/complete`);
-  return done.item;
+    )
+    .toBe(paths.map(() => "done").join(","));
 }
 
 async function jobsDone(p: Person, base: string, item: Item) {
@@ -113,29 +107,25 @@ describe("uploaded media on the published site", () => {
     const site = await courseSite(owner, `Media ${Date.now()}`);
     const base = `/tenants/${site.tenantId}/sites/${site.siteId}`;
 
-    const video = await upload(
-      owner,
-      base,
-      "lecture.mp4",
-      "video/mp4",
-      await readFile(join(work, "lecture.mp4")),
+    await writeFile(
+      join(work, "lecture.en.vtt"),
+      "WEBVTT\n\n00:00.000 --> 00:01.500\nA test pattern, and a tone.\n\n00:01.500 --> 00:02.000\nThe end.\n",
     );
-    const image = await upload(
+    await uploadInLibrary(
       owner,
-      base,
-      "diagram.png",
-      "image/png",
-      await readFile(join(work, "diagram.png")),
+      site,
+      ["lecture.mp4", "diagram.png", "lecture.en.vtt"].map((name) => join(work, name)),
     );
-    const captions = await upload(
-      owner,
-      base,
-      "lecture.en.vtt",
-      "text/vtt",
-      Buffer.from(
-        "WEBVTT\n\n00:00.000 --> 00:01.500\nA test pattern, and a tone.\n\n00:01.500 --> 00:02.000\nThe end.\n",
-      ),
-    );
+    await owner.shot("m00-library");
+    const { items } = await api<{ items: Item[] }>(owner, "GET", `${base}/media?limit=10`);
+    const named = (filename: string) => {
+      const found = items.find((i) => i.filename === filename);
+      if (!found) throw new Error(`${filename} is not in the library`);
+      return found;
+    };
+    const video = named("lecture.mp4");
+    const image = named("diagram.png");
+    const captions = named("lecture.en.vtt");
 
     expect((await jobsDone(owner, base, video)).map((j) => j.kind)).toEqual([
       "transcode",
