@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import { problemResponse } from "#workers/api/errors";
 import { createDb } from "#workers/db/client";
 import { getSiteMediaItem } from "#workers/db/queries/media";
+import { mediaSafetyHeaders } from "#workers/domain/media";
 import {
   CALLBACK_TOKEN_PURPOSE,
   completeTranscript,
@@ -26,9 +27,12 @@ export const providerInternal = new Hono<{ Bindings: Env }>()
     );
     const object = media && media.status === "ready" ? await c.env.MEDIA.get(media.r2Key) : null;
     if (!media || !object) return problemResponse("NOT_FOUND", "No such file");
+    const type = media.sniffedType ?? media.declaredType ?? "application/octet-stream";
     return new Response(object.body, {
       headers: {
-        "content-type": media.sniffedType ?? media.declaredType ?? "application/octet-stream",
+        // Served from the app's origin: never sniffed, never run (as the library serves it).
+        ...mediaSafetyHeaders(type, media.filename),
+        "content-type": type,
         "content-length": String(object.size),
         etag: object.httpEtag,
         "cache-control": "no-store",

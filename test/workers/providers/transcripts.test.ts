@@ -70,6 +70,8 @@ describe("3Play Media transcripts", () => {
     // 3Play fetches the original from the signed URL.
     const media = await fetchWorker(stored.file.sourceUrl);
     expect(media.status).toBe(200);
+    expect(media.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(media.headers.get("cache-control")).toBe("no-store");
     expect(new Uint8Array(await media.arrayBuffer())).toEqual(video.bytes);
     // A forged media URL is refused.
     const forged = await fetchWorker(`${stored.file.sourceUrl.slice(0, -3)}AAA`);
