@@ -106,7 +106,10 @@ export const createUploadBody = z
       .string()
       .regex(/^[0-9a-f]{64}$/, { message: "must be 64 lowercase hex digits" })
       .optional(),
-    kind: mediaKind.optional().meta({ description: "Overrides the kind detected from the type" }),
+    resourceUid: contentUid.optional().meta({
+      description:
+        "An existing resource without a file (its file field) that the file is for; otherwise the upload makes a new resource",
+    }),
   })
   .meta({ id: "CreateUpload" });
 export type CreateUploadBody = z.infer<typeof createUploadBody>;

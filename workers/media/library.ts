@@ -123,10 +123,17 @@ export async function checkNewFile(db: Db, tenantId: string, filename: string, s
 /** A new item row for `filename`: its resource uid and server-generated key chosen now. */
 export function newItemRow(
   scope: MediaScope,
-  f: { filename: string; declaredType: string; size: number; uploadId: string | null },
+  f: {
+    filename: string;
+    declaredType: string;
+    size: number;
+    uploadId: string | null;
+    /** An existing resource the file is for (else a new resource is made for it). */
+    resourceUid?: string;
+  },
 ) {
   const id = newId("med");
-  const resourceUid = crypto.randomUUID();
+  const resourceUid = f.resourceUid ?? crypto.randomUUID();
   const safeName = safeFileName(f.filename);
   const plan = partPlan(f.size);
   return {
@@ -241,7 +248,12 @@ export async function finishStoredFile(
   if (!what.ok) return failItem(scope, item, what.message);
 
   const sha256 = await sha256OfObject(env.MEDIA, item.r2Key);
-  const existing = await findMediaBySha256(db, tenantId, siteId, sha256);
+  // A file for an existing resource (its file field) is that resource's, even if the library
+  // has the same bytes elsewhere.
+  const target = item.resourceUid
+    ? await liveResource(db, tenantId, siteId, item.resourceUid)
+    : null;
+  const existing = target ? undefined : await findMediaBySha256(db, tenantId, siteId, sha256);
   if (existing && existing.id !== item.id) {
     await env.MEDIA.delete(item.r2Key);
     await db.batch([
@@ -252,10 +264,9 @@ export async function finishStoredFile(
   }
 
   const resourceUid = item.resourceUid ?? crypto.randomUUID();
-  const statements = await resourceStatements(scope, item, resourceUid, {
-    type: what.type,
-    kind: what.kind,
-  });
+  const statements = target
+    ? attachStatements(scope, target, item, what.type)
+    : await resourceStatements(scope, item, resourceUid, { type: what.type, kind: what.kind });
   await db.batch([
     markMediaReady(db, tenantId, item.id, {
       sniffedType: what.type,
@@ -284,6 +295,72 @@ export async function finishStoredFile(
     resourceUid: statements ? resourceUid : null,
   };
   return { item: ready, duplicate: false };
+}
+
+/** A live resource of the site by uid (the target of an upload from its file field). */
+export async function liveResource(db: Db, tenantId: string, siteId: string, uid: string) {
+  const [row] = await db
+    .select()
+    .from(contentItems)
+    .where(
+      and(
+        eq(contentItems.tenantId, tenantId),
+        eq(contentItems.siteId, siteId),
+        eq(contentItems.uid, uid),
+        eq(contentItems.collection, "resource"),
+        isNull(contentItems.deletedAt),
+      ),
+    )
+    .limit(1);
+  return row ?? null;
+}
+
+/** Whether a resource already has a stored file (uploaded, or kept from an import). */
+export async function resourceHasFile(env: Env, tenantId: string, siteId: string, uid: string) {
+  const listed = await env.MEDIA.list({
+    prefix: resourceMediaKey(tenantId, siteId, uid, ""),
+    limit: 1,
+  });
+  return listed.objects.length > 0;
+}
+
+/** The statements that give an existing resource the uploaded file (a new revision). */
+function attachStatements(
+  scope: MediaScope,
+  resource: typeof contentItems.$inferSelect,
+  item: MediaItemRow,
+  type: string,
+) {
+  const { db, tenantId, siteId, userId } = scope;
+  const safeName = item.r2Key.slice(item.r2Key.lastIndexOf("/") + 1);
+  const data = {
+    ...resource.data,
+    file: publishedFilePath(resource.uid, safeName),
+    file_type: type,
+    file_size: item.size,
+  };
+  return [
+    updateItemAtVersion(db, tenantId, siteId, resource.id, resource.version, {
+      data,
+      fileMissing: false,
+      updatedBy: userId,
+    }),
+    expectChanged(db),
+    insertRevision(db, {
+      id: newId("rev"),
+      tenantId,
+      siteId,
+      itemId: resource.id,
+      version: resource.version + 1,
+      action: "updated",
+      filename: resource.filename,
+      title: resource.title,
+      body: resource.body,
+      data,
+      createdBy: userId,
+    }),
+    bumpContentVersion(db, tenantId, siteId),
+  ] as const;
 }
 
 /** The statements that create the resource content item backing a file (null: no resources). */

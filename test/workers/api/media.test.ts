@@ -250,6 +250,67 @@ describe("multipart uploads", () => {
   });
 });
 
+describe("uploading from a resource's file field", () => {
+  it("gives an existing resource without a file its file, once", async () => {
+    const s = await setup();
+    const created = await call(`${s.base}/content`, {
+      cookie: s.cookie,
+      body: {
+        collection: "resource",
+        fields: { title: "Problem set 1", resourcetype: "Document" },
+      },
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const resource = await json(created);
+
+    const res = await createUpload(s, {
+      filename: "ps1.pdf",
+      size: PDF.byteLength,
+      resourceUid: resource.uid,
+    });
+    expect(res.status).toBe(201);
+    const { upload: u } = await json(res);
+    expect(u.item.resourceUid).toBe(resource.uid);
+    expect((await putPart(s, u.item.id, 1, PDF)).status).toBe(200);
+    const done = await call(`${s.base}/media/uploads/${u.item.id}/complete`, {
+      cookie: s.cookie,
+      method: "POST",
+    });
+    expect(done.status, await done.clone().text()).toBe(200);
+
+    const after = await json(await call(`${s.base}/content/${resource.uid}`, { cookie: s.cookie }));
+    expect(after).toMatchObject({
+      version: 2,
+      title: "Problem set 1",
+      fields: {
+        file: `/files/${resource.uid}/ps1.pdf`,
+        file_type: "application/pdf",
+        file_size: PDF.byteLength,
+      },
+    });
+    // No second resource was made.
+    expect(
+      await rows(
+        "SELECT uid FROM content_items WHERE site_id = ? AND collection = 'resource'",
+        s.site.id,
+      ),
+    ).toHaveLength(1);
+    // The resource has its file now: another upload for it is refused.
+    const again = await createUpload(s, {
+      filename: "other.pdf",
+      size: PDF.byteLength,
+      resourceUid: resource.uid,
+    });
+    await expectProblem(again, 409, "CONFLICT");
+    const nowhere = await createUpload(s, {
+      filename: "x.pdf",
+      size: 10,
+      resourceUid: crypto.randomUUID(),
+    });
+    await expectProblem(nowhere, 400, "VALIDATION_FAILED");
+  });
+});
+
 describe("limits and bad files", () => {
   it("refuses an empty file, one over the tenant's size limit, and one over its quota", async () => {
     const s = await setup();

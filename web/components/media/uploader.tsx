@@ -86,10 +86,13 @@ export function MediaUploader({
   tenantId,
   siteId,
   onFinished,
+  resourceUid,
 }: {
   tenantId: string;
   siteId: string;
   onFinished: () => void;
+  /** Upload one file for this existing resource (its file field) instead of new resources. */
+  resourceUid?: string;
 }) {
   const api = `/api/v1/tenants/${tenantId}/sites/${siteId}/media`;
   const [rows, setRows] = useState<Row[]>([]);
@@ -122,7 +125,12 @@ export function MediaUploader({
             method: "POST",
             credentials: "same-origin",
             headers: { "content-type": "application/json", ...CSRF },
-            body: JSON.stringify({ filename: file.name, type: file.type, size: file.size }),
+            body: JSON.stringify({
+              filename: file.name,
+              type: file.type,
+              size: file.size,
+              ...(resourceUid ? { resourceUid } : {}),
+            }),
           });
           if (!res.ok) throw new Error(await problemOf(res));
           const body = (await res.json()) as {
@@ -199,7 +207,7 @@ export function MediaUploader({
         xhrs.current.delete(key);
       }
     },
-    [api, siteId, update],
+    [api, siteId, update, resourceUid],
   );
 
   const add = useCallback(
@@ -264,10 +272,10 @@ export function MediaUploader({
           if (e.dataTransfer.files.length > 0) add(e.dataTransfer.files);
         }}
       >
-        <span>Drop files here, or choose them</span>
+        <span>{resourceUid ? "Upload this item's file" : "Drop files here, or choose them"}</span>
         <input
           type="file"
-          multiple
+          multiple={!resourceUid}
           data-testid="media-file-input"
           onChange={(e) => {
             if (e.currentTarget.files?.length) add(e.currentTarget.files);

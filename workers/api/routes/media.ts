@@ -48,11 +48,13 @@ import {
   deleteMediaItem,
   finishStoredFile,
   importMediaFiles,
+  liveResource,
   MediaFileError,
   type MediaScope,
   mediaLimitsOf,
   newItemRow,
   pagesReferencing,
+  resourceHasFile,
   sweepDeletedMedia,
 } from "#workers/media/library";
 import { mediaWarnings } from "#workers/media/warnings";
@@ -407,7 +409,7 @@ export const mediaRoutes = new OpenAPIHono<AppEnv>()
     writable(c);
     const body = c.req.valid("json");
     const scope = scopeOf(c);
-    if (body.sha256) {
+    if (body.sha256 && !body.resourceUid) {
       const existing = await findMediaBySha256(scope.db, scope.tenantId, scope.siteId, body.sha256);
       if (existing) {
         return c.json({ upload: null, duplicateOf: mediaItemView(existing, scope.tenantId) }, 200);
@@ -423,11 +425,27 @@ export const mediaRoutes = new OpenAPIHono<AppEnv>()
       }
       throw e;
     }
+    if (body.resourceUid) {
+      const resource = await liveResource(scope.db, scope.tenantId, scope.siteId, body.resourceUid);
+      if (!resource) {
+        throw new ApiError("VALIDATION_FAILED", "No such resource in this site", {
+          errors: [{ field: "resourceUid", message: "is not a resource of this site" }],
+        });
+      }
+      if (await resourceHasFile(c.env, scope.tenantId, scope.siteId, body.resourceUid)) {
+        throw new ApiError(
+          "CONFLICT",
+          `"${resource.title}" already has a file; delete it in the media library, or upload a new resource`,
+          { errors: [{ field: "resourceUid", message: "already has a file" }] },
+        );
+      }
+    }
     const row = newItemRow(scope, {
       filename: body.filename,
       declaredType: body.type,
       size: body.size,
       uploadId: null,
+      ...(body.resourceUid ? { resourceUid: body.resourceUid } : {}),
     });
     const multipart = await c.env.MEDIA.createMultipartUpload(row.r2Key);
     row.uploadId = multipart.uploadId;
