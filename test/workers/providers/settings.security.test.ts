@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb } from "#workers/db/client";
 import { config } from "#workers/env";
-import { open, seal, secretContext } from "#workers/providers/secret-box";
+import { open, seal, secretContext, secretsAvailable } from "#workers/providers/secret-box";
 import { loadProvider, ProviderSecretsUnreadable } from "#workers/providers/settings";
 import {
   auditOf,
@@ -245,5 +245,28 @@ describe("provider settings: security", () => {
     const flipped = `${one.slice(0, -2)}${one.endsWith("A") ? "B" : "A"}${one.slice(-1)}`;
     expect(await open(env, ctx, flipped)).toBeNull();
     expect(await open(env, ctx, "not sealed")).toBeNull();
+  });
+
+  it("rotates keys (newest first), refuses a malformed key, and derives one only in local mode", async () => {
+    const keyA = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
+    const keyB = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
+    const withKey = (k: string, extra: Record<string, string> = {}) =>
+      ({ ...env, SECRETS_ENCRYPTION_KEY: k, ...extra }) as unknown as Env;
+    const ctx = secretContext("ten_rotation", "threeplay");
+    const old = await seal(withKey(keyA), ctx, "sealed under A");
+    // After rotation (B newest, A kept): old values open, new ones are sealed under B.
+    const rotated = withKey(`${keyB},${keyA}`);
+    expect(await open(rotated, ctx, old)).toBe("sealed under A");
+    const fresh = await seal(rotated, ctx, "sealed under B");
+    expect(await open(withKey(keyB), ctx, fresh)).toBe("sealed under B");
+    expect(await open(withKey(keyA), ctx, fresh)).toBeNull();
+    // A malformed key is a configuration error that names the variable, not its value.
+    expect(() => config(withKey("too-short-key"))).toThrow(/SECRETS_ENCRYPTION_KEY/);
+    expect(() => config(withKey("too-short-key"))).not.toThrow(/too-short-key/);
+    // No key: nothing can be sealed, except in local mode (derived from AUTH_SECRET).
+    expect(await secretsAvailable(withKey(""))).toBe(false);
+    await expect(seal(withKey(""), ctx, "x")).rejects.toThrow(/SECRETS_ENCRYPTION_KEY/);
+    const local = withKey("", { LOCAL_MODE: "true" });
+    expect(await open(local, ctx, await seal(local, ctx, "local"))).toBe("local");
   });
 });
