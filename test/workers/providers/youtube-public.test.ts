@@ -112,6 +112,6 @@ describe("YouTube videos go public with the site", () => {
     expect((await json(live)).deploy.target).toBe("live");
     const jobs = await waitForJobs(site.id, 2);
     await completeJob(nth(jobs, 1).job);
-    await waitFor(async () => ((await privacyOf(v.videoId)) === "public" ? true : null), 10_000);
+    await waitFor(async () => ((await privacyOf(v.videoId)) === "public" ? true : null), 20_000);
   });
 });
