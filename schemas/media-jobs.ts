@@ -69,7 +69,10 @@ export const mediaJob = z
     nextAttemptAt: isoDateTime.nullable(),
     startedAt: isoDateTime.nullable(),
     finishedAt: isoDateTime.nullable(),
-    output: jobOutput.nullable(),
+    /** What the step produced (a provider step's metadata may nest: `youtube`, `threeplay`). */
+    output: z
+      .object({ metadata: z.record(z.string(), z.unknown()), variants: z.array(jobVariant) })
+      .nullable(),
     createdAt: isoDateTime,
     updatedAt: isoDateTime,
   })

@@ -626,7 +626,7 @@ export const mediaJobs = sqliteTable(
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
     /** What the step produced (schemas/media-jobs.ts, jobOutput). */
     output: text("output", { mode: "json" }).$type<{
-      metadata: Record<string, string | number | boolean | null>;
+      metadata: Record<string, unknown>;
       variants: MediaVariantRow[];
     }>(),
     ...timestamps,

@@ -22,7 +22,7 @@ import { config } from "#workers/env";
 import type { StepResult } from "#workers/objects/media-pipeline";
 import { dispatchDeadlineMs, runDeadlineMs } from "#workers/objects/media-pipeline";
 import { pipelineOf, variantPrefix } from "./pipeline.ts";
-import { runProviderStep } from "./providers.ts";
+import { newCaptionsToYouTube, runProviderStep } from "./providers.ts";
 
 type RunMessage = Extract<MediaQueueMessage, { kind: "run" }>;
 
@@ -136,6 +136,12 @@ async function captions(
   });
   const attached = await pipelineOf(env, video.id).attach(target, variants);
   if (!attached) return failed(`${item.filename}: the video ${video.filename} is gone`);
+  // A video already on YouTube gets the new track there too (never failing this step).
+  const videoRow = await getMediaItem(db, msg.tenantId, video.id);
+  const youtube = videoRow
+    ? await newCaptionsToYouTube(env, db, msg.tenantId, videoRow, variants.slice(0, 1))
+    : null;
+  if (youtube) await pipelineOf(env, video.id).attach(target, [], { youtube });
   return {
     state: "done",
     output: {

@@ -28,7 +28,6 @@ import {
   clearStepError,
   ensureMediaJobs,
   listMediaJobs,
-  type MediaJobRow,
   setMediaItemError,
   updateMediaJob,
 } from "#workers/db/queries/media-jobs";
@@ -84,7 +83,7 @@ export type StepResult =
   | { state: "failed"; error: string; permanent?: boolean };
 
 export type RetryResult =
-  | { ok: true; job: MediaJobRow }
+  | { ok: true; jobId: string }
   | { ok: false; status: 404 | 409; message: string };
 
 export class MediaPipeline extends DurableObject<Env> {
@@ -214,7 +213,7 @@ export class MediaPipeline extends DurableObject<Env> {
           nextAttemptAt: null,
           finishedAt: new Date(now),
           output: {
-            metadata: result.output.metadata as Record<string, string | number | boolean | null>,
+            metadata: result.output.metadata,
             variants: result.output.variants,
           },
         });
@@ -257,8 +256,7 @@ export class MediaPipeline extends DurableObject<Env> {
         finishedAt: null,
       });
       await this.save();
-      const job = (await listMediaJobs(this.db, s.tenantId, s.mediaId)).find((j) => j.id === jobId);
-      return job ? { ok: true, job } : { ok: false, status: 404, message: "No such job" };
+      return { ok: true, jobId };
     });
   }
 

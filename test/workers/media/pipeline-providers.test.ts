@@ -6,6 +6,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { siteMediaVariantsPage } from "#schemas/media-jobs";
+import { insertMediaItem } from "#workers/db/queries/media";
 import { listMediaJobs } from "#workers/db/queries/media-jobs";
 import { newId } from "#workers/domain/ids";
 import { signToken } from "#workers/domain/signed-tokens";
@@ -56,6 +57,76 @@ describe("provider steps", () => {
     const order = jobs.find((j) => j.kind === "transcript_order");
     expect(order, order?.lastError ?? "").toMatchObject({ state: "done" });
     expect(order?.output?.metadata).toMatchObject({ threeplay: { status: "ordered" } });
+  });
+
+  it("sends a video's captions to its YouTube copy: those attached before the upload and after", async () => {
+    const { t, siteId } = await tenantWithSite();
+    await configureGoogle(t, "youtube");
+    // A video whose English captions are attached already.
+    const prefix = (id: string) => `t/${t.tenant.id}/s/${siteId}/media/${id}/`;
+    const video = await readyVideo(t.tenant.id, siteId);
+    const en = `${prefix(video.id)}captions.en.vtt`;
+    await env.MEDIA.put(en, "WEBVTT\n\n00:00.000 --> 00:01.000\nHello.\n");
+    await env.DB.prepare("UPDATE media_items SET variants = ? WHERE id = ?")
+      .bind(
+        JSON.stringify([
+          { role: "captions", key: en, type: "text/vtt", size: 40, lang: "en", label: "English" },
+        ]),
+        video.id,
+      )
+      .run();
+    await startMediaPipeline(env, { tenantId: t.tenant.id, siteId, mediaId: video.id });
+    const upload = await waitFor(async () => {
+      const list = await listMediaJobs(db(), t.tenant.id, video.id);
+      const job = list.find((j) => j.kind === "youtube_upload");
+      return job && job.state !== "queued" && job.state !== "running" ? job : null;
+    }, 15_000);
+    const youtube = upload.output?.metadata?.youtube as unknown as {
+      videoId: string;
+      captionIds: Record<string, string>;
+    };
+    expect(Object.keys(youtube.captionIds)).toEqual([en]);
+
+    // French captions arrive later, as a caption file named after the video.
+    const bytes = new TextEncoder().encode("WEBVTT\n\n00:00.000 --> 00:01.000\nBonjour.\n");
+    const fr = newId("med");
+    const key = `t/${t.tenant.id}/s/${siteId}/files/${crypto.randomUUID()}/lecture-1.fr.vtt`;
+    await env.MEDIA.put(key, bytes);
+    await insertMediaItem(db(), {
+      id: fr,
+      tenantId: t.tenant.id,
+      siteId,
+      r2Key: key,
+      filename: "lecture-1.fr.vtt",
+      declaredType: "text/vtt",
+      sniffedType: "text/vtt",
+      kind: "other",
+      size: bytes.byteLength,
+      status: "ready",
+      partSize: bytes.byteLength,
+      partCount: 1,
+      metadata: {},
+      variants: [],
+    }).run();
+    await startMediaPipeline(env, { tenantId: t.tenant.id, siteId, mediaId: fr });
+    await waitFor(async () => {
+      const [job] = await listMediaJobs(db(), t.tenant.id, fr);
+      return job?.state === "done" ? job : null;
+    }, 15_000);
+    const onYouTube = await control<{
+      captions: { language?: string; snippet?: { language?: string } }[];
+    }>(`/__youtube/videos/${youtube.videoId}`);
+    expect(onYouTube.captions.map((c) => c.snippet?.language ?? c.language).sort()).toEqual([
+      "en",
+      "fr",
+    ]);
+    const row = await env.DB.prepare("SELECT metadata FROM media_items WHERE id = ?")
+      .bind(video.id)
+      .first<{ metadata: string }>();
+    const stored = JSON.parse(row?.metadata ?? "{}").youtube;
+    expect(Object.keys(stored.captionIds).sort()).toEqual(
+      [en, `${prefix(video.id)}captions.fr.vtt`].sort(),
+    );
   });
 
   it("plans no provider step for a tenant without providers", async () => {

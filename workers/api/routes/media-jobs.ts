@@ -82,5 +82,7 @@ export const mediaJobRoutes = new OpenAPIHono<AppEnv>()
       targetId: jobId,
       data: { mediaId: item.id, kind: job.kind },
     });
-    return c.json(toMediaJobView(result.job), 202);
+    const queued = await getMediaJob(c.get("db"), tenantId, jobId);
+    if (!queued) throw new ApiError("NOT_FOUND", "No such job");
+    return c.json(toMediaJobView(queued), 202);
   });
