@@ -1,5 +1,7 @@
 import { data, redirect } from "react-router";
+import type { MediaImportReport } from "#schemas/media";
 import { siteRoleAllows } from "#workers/domain/policy";
+import { ZIP_IMPORT_INTENT } from "../components/media/zip-import.tsx";
 import {
   GDRIVE_IMPORT_INTENT,
   gdriveImportAction,
@@ -57,7 +59,7 @@ export async function loader({ params, context, request }: Route.LoaderArgs) {
 }
 
 export type MediaActionData =
-  | { ok: true; intent: string; message: string }
+  | { ok: true; intent: string; message: string; report?: MediaImportReport }
   | { ok: false; intent: string; target?: string; message: string; references?: string[] };
 
 const fail = (intent: string, message: string, status: number, extra = {}) =>
@@ -100,6 +102,41 @@ export async function action({ params, context, request }: Route.ActionArgs) {
       });
     }
     return data<MediaActionData>({ ok: true, intent, message: "Deleted." });
+  }
+
+  if (intent === ZIP_IMPORT_INTENT) {
+    // The no-JavaScript path: the page's uploader sends zips to the API directly.
+    const zip = form.get("zip");
+    if (!(zip instanceof File) || zip.name === "") return fail(intent, "Choose a zip.", 400);
+    if (zip.size > MAX_FORM_UPLOAD_BYTES) {
+      return fail(
+        intent,
+        `${zip.name} is too large for this form; use the page with JavaScript.`,
+        413,
+      );
+    }
+    const bytes = new Uint8Array(await zip.arrayBuffer());
+    const res = await siteApi.media.import.$post(
+      { param },
+      {
+        init: {
+          body: bytes,
+          headers: {
+            "content-type": "application/zip",
+            "content-length": String(bytes.byteLength),
+          },
+        },
+      },
+    );
+    if ((res.status as number) === 401) throw redirect(signInPath(request));
+    if (!res.ok) return fail(intent, messageOf(await readProblem(res)), res.status);
+    const report = await res.json();
+    return data<MediaActionData>({
+      ok: true,
+      intent,
+      message: `Imported ${report.imported} files; ${report.failed} failed.`,
+      report,
+    });
   }
 
   if (intent === "upload") {

@@ -1,5 +1,6 @@
 import { Form, Link, useRevalidator } from "react-router";
 import { MediaUploader } from "../components/media/uploader.tsx";
+import { ZipImport } from "../components/media/zip-import.tsx";
 import { GDriveImportSection } from "../components/providers/gdrive-import.tsx";
 import { errorTitle, RouteError } from "../components/route-error.tsx";
 import { StatusMessage } from "../components/status-message.tsx";
@@ -112,6 +113,17 @@ export default function MediaLibrary({ loaderData, actionData }: Route.Component
             </Form>
           )}
         </section>
+      ) : null}
+
+      {can.edit && !site.archived ? (
+        <ZipImport
+          tenantId={tenant.id}
+          siteId={site.id}
+          hydrated={hydrated}
+          maxFormBytes={maxFormUpload}
+          onFinished={() => revalidator.revalidate()}
+          report={done && "report" in done && done.report ? done.report : null}
+        />
       ) : null}
 
       {can.edit && !site.archived ? (
