@@ -19,6 +19,7 @@ import { invitationRoutes } from "./routes/invitations.ts";
 import { mediaRoutes } from "./routes/media.ts";
 import { mediaGDriveRoutes } from "./routes/media-gdrive.ts";
 import { mediaJobRoutes } from "./routes/media-jobs.ts";
+import { mediaTranscriptRoutes } from "./routes/media-transcripts.ts";
 import { memberRoutes } from "./routes/members.ts";
 import { operatorRoutes } from "./routes/operator.ts";
 import { providerRoutes } from "./routes/providers.ts";
@@ -150,7 +151,8 @@ export function createApi() {
     .route("/", mediaRoutes)
     .route("/", rebuildRoutes)
     .route("/", providerRoutes)
-    .route("/", mediaGDriveRoutes);
+    .route("/", mediaGDriveRoutes)
+    .route("/", mediaTranscriptRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

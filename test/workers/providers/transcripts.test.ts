@@ -16,7 +16,7 @@ import {
   threeplayCaptionsKey,
 } from "#workers/providers/transcripts";
 import { uploadVideo } from "#workers/providers/youtube";
-import { expectProblem } from "../../factories.ts";
+import { call, createTenant, expectProblem } from "../../factories.ts";
 import {
   configureGoogle,
   configureThreePlay,
@@ -192,5 +192,36 @@ describe("3Play Media transcripts", () => {
       .bind(t.tenant.id)
       .run();
     await expectProblem(await fetchWorker(url, { method: "POST" }), 409, "CONFLICT");
+  });
+
+  it("refreshes on demand (site editors): the status now, captions attached once complete", async () => {
+    const { t, siteId } = await tenantWithSite();
+    await configureThreePlay(t);
+    const video = await readyVideo(t.tenant.id, siteId);
+    const path = `/tenants/${t.tenant.id}/sites/${siteId}/media/${video.id}/transcript/refresh`;
+    const before = await call(path, { method: "POST", cookie: t.roles.admin.cookie });
+    expect(await before.json()).toEqual({ ordered: false, status: null, attached: false });
+
+    const order = await orderFor(video, t.tenant.id, siteId);
+    const waiting = await call(path, { method: "POST", cookie: t.roles.admin.cookie });
+    expect(await waiting.json()).toEqual({ ordered: true, status: "in_progress", attached: false });
+    const vtt = "WEBVTT\n\n00:00.000 --> 00:01.000\nNow\n";
+    await control(`/__threeplay/transcripts/${order.transcriptId}`, { status: "complete", vtt });
+    const done = await call(path, { method: "POST", cookie: t.roles.admin.cookie });
+    expect(await done.json()).toEqual({ ordered: true, status: "complete", attached: true });
+    const item = await getMediaItem(db(), t.tenant.id, video.id);
+    expect(item?.variants.map((v) => v.role)).toContain("captions");
+
+    const other = await createTenant();
+    await expectProblem(
+      await call(path, { method: "POST", cookie: other.roles.owner.cookie }),
+      404,
+      "NOT_FOUND",
+    );
+    await expectProblem(
+      await call(path, { method: "POST", cookie: t.roles.member.cookie }),
+      404,
+      "NOT_FOUND",
+    );
   });
 });
