@@ -62,6 +62,32 @@ describe("uploadVideo", () => {
     expect(calls.filter((c) => c === "PUT /upload/youtube/v3/videos")).toHaveLength(4);
   });
 
+  it("ends on a chunk boundary when the size is a multiple of the chunk size", async () => {
+    const size = 4 * KIB256;
+    // Pieces that fill each chunk exactly, so the stream's end is only seen by reading again.
+    const { bytes, stream } = byteStream(size, KIB256);
+    const { videoId } = await uploadVideo(
+      await cfg(),
+      { title: "Aligned", description: "", privacy: "unlisted" },
+      stream,
+      size,
+    );
+    expect((await stored(videoId)).sha256).toBe(sha(bytes));
+  });
+
+  it("refuses a stream longer than the declared size before sending its last chunk", async () => {
+    const { stream } = byteStream(2 * KIB256 + 10, KIB256);
+    const err = await uploadVideo(
+      await cfg(),
+      { title: "Long", description: "", privacy: "unlisted" },
+      stream,
+      2 * KIB256,
+    ).catch((e) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err.kind).toBe("invalid");
+    expect(err.message).toContain("longer");
+  });
+
   it("resends what the server did not keep after a 308 with a shorter Range", async () => {
     const size = 2 * KIB256 + 10;
     const { bytes, stream } = byteStream(size, 7_000);

@@ -12,7 +12,7 @@
 // answer a given status, or (`partial`) a resumable PUT stores only half of its bytes.
 // Used by the node-project adapter tests (each starts its own) and by the Worker tests (one
 // started in vitest.config.ts, its URL bound as GOOGLE_API_BASE and friends).
-import { createHash, createVerify, randomBytes } from "node:crypto";
+import { createHash, createVerify, type Hash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -23,7 +23,8 @@ type Session = {
   contentType: string;
   meta: { snippet?: Record<string, unknown>; status?: Record<string, unknown> };
   owner: string;
-  chunks: Buffer[];
+  /** SHA-256 of the bytes received so far (not kept: large uploads stay cheap). */
+  hash: Hash;
   received: number;
   videoId: string | null;
 };
@@ -270,7 +271,7 @@ export async function startFakeProviders(): Promise<FakeProviders> {
           contentType: String(req.headers["x-upload-content-type"] ?? ""),
           meta,
           owner,
-          chunks: [],
+          hash: createHash("sha256"),
           received: 0,
           videoId: null,
         };
@@ -308,22 +309,20 @@ export async function startFakeProviders(): Promise<FakeProviders> {
         // Bytes the server already holds are skipped; the rest appended.
         let fresh = body.subarray(s.received - from);
         if (fault?.partial) fresh = fresh.subarray(0, Math.floor(fresh.length / 2));
-        s.chunks.push(Buffer.from(fresh));
+        s.hash.update(fresh);
         s.received += fresh.length;
         if (s.received < s.size) return incomplete();
-        const all = Buffer.concat(s.chunks);
         const v: Video = {
           id: nextId("vid"),
           owner: s.owner,
           snippet: s.meta.snippet ?? {},
           status: s.meta.status ?? {},
-          size: all.length,
-          sha256: createHash("sha256").update(all).digest("hex"),
+          size: s.received,
+          sha256: s.hash.digest("hex"),
           contentType: s.contentType,
         };
         videos.set(v.id, v);
         s.videoId = v.id;
-        s.chunks = [];
         return done();
       }
       if (path === "/youtube/v3/videos" && method === "PUT") {

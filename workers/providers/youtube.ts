@@ -184,11 +184,18 @@ export async function uploadVideo(
   try {
     for (;;) {
       await pending.fill(chunkSize);
+      // Holding every declared byte: read once more to learn whether the stream really ends
+      // here (a size that is a multiple of the chunk size ends exactly on a chunk).
+      if (!pending.ended && confirmed + pending.length >= size) {
+        await pending.fill(pending.length + 1);
+      }
       if (confirmed + pending.length > size) {
         throw new ProviderError("youtube", "invalid", "the video is longer than its declared size");
       }
-      const isLast = pending.ended && confirmed + pending.length === size;
-      if (pending.ended && !isLast) {
+      const holdsRest = pending.ended && confirmed + pending.length === size;
+      // The last PUT carries the rest, at most one chunk of it.
+      const isLast = holdsRest && pending.length <= chunkSize;
+      if (pending.ended && !holdsRest) {
         throw new ProviderError(
           "youtube",
           "invalid",
