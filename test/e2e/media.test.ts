@@ -1,9 +1,11 @@
 // The media library page in headless Chromium against the local stack: several files dropped
 // into the uploader at once (one large enough to go up in two parts), a progress bar per file,
 // a file whose bytes lie about its extension refused on its own, and the uploaded files listed
-// with their type, size and checksum, each backed by an editable resource.
+// with their type, size and checksum, each backed by an editable resource; a zip of files
+// imported in one go, its bad file failing alone.
 import { createHash, randomBytes } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
+import { buildZip } from "../support/archive-builders.ts";
 import { courseSite } from "./app-api.ts";
 import { browsersFor, signIn } from "./browser.ts";
 
@@ -64,6 +66,29 @@ describe("media library", () => {
     expect(await listed(doc.name).textContent()).toContain("Document");
     // The refused file stays visible as failed, with its reason.
     expect(await listed(fake.name).textContent()).toContain("failed");
+
+    // A zip of files in one go: each file on its own, a bad one failing alone.
+    const zip = await buildZip([
+      {
+        name: `handouts/reading-${run}.pdf`,
+        data: pdf.toString("latin1").replace("syllabus", "reading"),
+      },
+      { name: `handouts/chart-${run}.png`, data: pdf },
+    ]);
+    await owner.page.getByTestId("media-zip-input").setInputFiles({
+      name: `handouts-${run}.zip`,
+      mimeType: "application/zip",
+      buffer: Buffer.from(zip),
+    });
+    const report = owner.page.getByRole("table", { name: "Zip import report" });
+    await report.waitFor();
+    expect(await report.locator('[data-import-status="imported"]').textContent()).toContain(
+      `handouts/reading-${run}.pdf`,
+    );
+    expect(await report.locator('[data-import-status="failed"]').textContent()).toContain(
+      `chart-${run}.png: the name says .png, but the content is a PDF`,
+    );
+    await listed(`reading-${run}.pdf`).waitFor();
 
     // Each uploaded file is a resource whose title, alt text and license are edited as usual.
     await listed(image.name).getByRole("link", { name: "Edit resource" }).click();
