@@ -102,6 +102,24 @@ describe("3Play Media", () => {
     expect(err.message).not.toContain("tp-wrong-key");
   });
 
+  it("reads an error carried in an HTTP 200's body ({ code: 401 })", async () => {
+    const config = await cfg();
+    await control(fake.url, "/__faults", {
+      method: "POST",
+      path: "/v3/files",
+      status: 200,
+      body: { code: 401, errors: { api_key: ["is invalid"] } },
+    });
+    const err = await orderTranscript(config, {
+      mediaUrl: "https://media.example/x.mp4",
+      name: "X",
+      callbackUrl: "https://lectern.example/cb",
+    }).catch((e) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err.kind).toBe("auth");
+    expect(err.retryable).toBe(false);
+  });
+
   it("does not show one account's transcript to another key", async () => {
     const a = await cfg();
     const order = await orderTranscript(a, {

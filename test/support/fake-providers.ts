@@ -38,7 +38,15 @@ type Video = {
   contentType: string;
 };
 type Caption = { id: string; videoId: string; language: string; name: string; body: string };
-type Fault = { method: string; path: string; status: number; times: number; partial?: boolean };
+type Fault = {
+  method: string;
+  path: string;
+  status: number;
+  times: number;
+  partial?: boolean;
+  /** The body to answer instead of a generic error. */
+  body?: unknown;
+};
 type TpFile = { id: string; apiKey: string; sourceUrl: string; name: string };
 type Transcript = {
   id: string;
@@ -200,6 +208,9 @@ export async function startFakeProviders(): Promise<FakeProviders> {
       }
 
       const fault = takeFault(method, path);
+      if (fault && !fault.partial && fault.body !== undefined) {
+        return json(res, fault.status, fault.body);
+      }
       if (fault && !fault.partial) {
         if (fault.status === 403) return googleError(res, 403, "quotaExceeded", "quota exceeded");
         return json(res, fault.status, { error: { code: fault.status, message: "injected" } });

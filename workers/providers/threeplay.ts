@@ -36,6 +36,21 @@ async function envelope(what: string, res: Response): Promise<Record<string, unk
   if (!body || typeof body !== "object") {
     throw new ProviderError("threeplay", "unavailable", `${what}: the answer is not JSON`);
   }
+  // An error carried in the body of an HTTP 200: { code: 401, errors: … }.
+  if (typeof body.code === "number" && body.code >= 400) {
+    const c = body.code;
+    const kind =
+      c === 401 || c === 403
+        ? "auth"
+        : c === 404
+          ? "not_found"
+          : c === 429
+            ? "quota"
+            : c >= 500
+              ? "unavailable"
+              : "invalid";
+    throw new ProviderError("threeplay", kind, `${what} failed with code ${c}`, c);
+  }
   // Older error shape: HTTP 200 with { is_error: true }.
   if (body.is_error === true) {
     const why = typeof body.error_description === "string" ? body.error_description : "error";
