@@ -171,6 +171,14 @@ describe("multipart uploads", () => {
       /^inline; filename="Lecture Diagram.png"/,
     );
     expect(await sha256Hex(new Uint8Array(await file.arrayBuffer()))).toBe(item.sha256);
+    // A byte range, as a video player seeks.
+    const part = await call(`${s.base}/media/${item.id}/file`, {
+      cookie: s.cookie,
+      headers: { range: "bytes=0-7" },
+    });
+    expect(part.status).toBe(206);
+    expect(part.headers.get("content-range")).toBe(`bytes 0-7/${bytes.byteLength}`);
+    expect(new Uint8Array(await part.arrayBuffer())).toEqual(bytes.subarray(0, 8));
   });
 
   it("resumes: lists the parts stored so far, refuses to complete without the rest", async () => {

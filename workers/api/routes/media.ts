@@ -31,9 +31,11 @@ import {
   putUploadPart,
   setTenantMediaLimits,
 } from "#workers/db/queries/media";
+import { parseRange } from "#workers/delivery/http";
 import {
   SNIFF_BYTES as ARCHIVE_SNIFF_BYTES,
   ArchiveError,
+  type ArchiveLimits,
   DEFAULT_IMPORT_LIMITS,
   openZip,
   r2Source,
@@ -80,6 +82,16 @@ const partParam = itemParam.extend({
 const base = "/tenants/{tenantId}/sites/{siteId}/media";
 /** Largest zip accepted by the import (it is staged in R2, never held in memory). */
 export const MAX_MEDIA_ZIP_BYTES = 4 * 1024 * 1024 * 1024;
+/**
+ * A media zip holds large files (videos), unlike a course export: entries may be as large as
+ * the zip; each file's own size is then checked against the tenant's limits, failing alone.
+ */
+const MEDIA_ZIP_LIMITS: ArchiveLimits = {
+  ...DEFAULT_IMPORT_LIMITS,
+  maxEntries: 5000,
+  maxEntryBytes: 20 * MAX_MEDIA_ZIP_BYTES,
+  maxTotalBytes: 20 * MAX_MEDIA_ZIP_BYTES,
+};
 
 // ---- Views ----
 
@@ -191,7 +203,11 @@ const fileRoute = defineRoute({
     params: itemParam,
     query: z.strictObject({ variant: z.string().max(1024).optional() }),
   },
-  responses: { 200: { description: "The file" } },
+  responses: {
+    200: { description: "The file" },
+    206: { description: "The requested byte range" },
+    416: { description: "The range is outside the file" },
+  },
 });
 
 const createRoute = defineRoute({
@@ -566,17 +582,36 @@ export const mediaRoutes = new OpenAPIHono<AppEnv>()
     const key = chosen?.key ?? item.r2Key;
     const type = chosen?.type ?? item.sniffedType ?? "application/octet-stream";
     const name = chosen ? key.slice(key.lastIndexOf("/") + 1) : item.filename;
-    const object = await c.env.MEDIA.get(key);
+    const head = await c.env.MEDIA.head(key);
+    if (!head) throw new ApiError("NOT_FOUND", "The file is no longer stored");
+    // One byte range, for the browser's video and audio players (seeking).
+    const range = parseRange(c.req.header("range") ?? null, head.size);
+    const headers: Record<string, string> = {
+      "content-type": type,
+      etag: head.httpEtag,
+      "accept-ranges": "bytes",
+      "cache-control": "private, no-cache",
+      ...mediaSafetyHeaders(type, name),
+    };
+    if (range.kind === "unsatisfiable") {
+      return new Response(null, {
+        status: 416,
+        headers: { ...headers, "content-range": `bytes */${head.size}` },
+      }) as never;
+    }
+    const object = await c.env.MEDIA.get(
+      key,
+      range.kind === "range" ? { range: { offset: range.offset, length: range.length } } : {},
+    );
     if (!object) throw new ApiError("NOT_FOUND", "The file is no longer stored");
-    return new Response(object.body, {
-      headers: {
-        "content-type": type,
-        "content-length": String(object.size),
-        etag: object.httpEtag,
-        "cache-control": "private, no-cache",
-        ...mediaSafetyHeaders(type, name),
-      },
-    }) as never;
+    if (range.kind === "range") {
+      headers["content-range"] =
+        `bytes ${range.offset}-${range.offset + range.length - 1}/${head.size}`;
+      headers["content-length"] = String(range.length);
+      return new Response(object.body, { status: 206, headers }) as never;
+    }
+    headers["content-length"] = String(head.size);
+    return new Response(object.body, { headers }) as never;
   })
   .openapi(deleteRoute, async (c) => {
     writable(c);
@@ -642,7 +677,7 @@ export const mediaRoutes = new OpenAPIHono<AppEnv>()
       const rejected: { path: string; message: string }[] = [];
       const { entries } = await openZip(
         r2Source(c.env.MEDIA, stagingKey, length),
-        DEFAULT_IMPORT_LIMITS,
+        MEDIA_ZIP_LIMITS,
         {
           rejected,
         },
