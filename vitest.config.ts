@@ -1,11 +1,14 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 import { startFakeBuilder } from "./test/support/fake-builder.ts";
+import { startFakeProviders } from "./test/support/fake-providers.ts";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   // The Worker tests' builder: records the SitePublisher's jobs (test/support/fake-builder.ts).
   const builder = await startFakeBuilder();
+  // YouTube, 3Play Media and Google Drive as local servers (test/support/fake-providers.ts).
+  const providers = await startFakeProviders();
   return {
     test: {
       projects: [
@@ -27,6 +30,11 @@ export default defineConfig(async () => {
                   MAIL_API_URL: `${builder.url}/mail`,
                   MAIL_API_TOKEN: "test-mail-token",
                   MAIL_FROM: "lectern@lectern.test",
+                  // Tenants' provider credentials are sealed with it (workers/providers/).
+                  SECRETS_ENCRYPTION_KEY: "ReQfedDM1XGtyxlksusEqnj3K60FTymkamiIO2hH+d4=",
+                  GOOGLE_API_BASE: providers.url,
+                  GOOGLE_OAUTH_TOKEN_URL: `${providers.url}/token`,
+                  THREEPLAY_API_BASE: providers.url,
                 },
               },
             }),
@@ -49,7 +57,12 @@ export default defineConfig(async () => {
         {
           test: {
             name: "node",
-            include: ["test/builder/**/*.test.ts", "test/scripts/**/*.test.ts"],
+            include: [
+              "test/builder/**/*.test.ts",
+              "test/scripts/**/*.test.ts",
+              // The provider adapters against local servers (workers/providers/).
+              "test/providers/**/*.test.ts",
+            ],
             environment: "node",
           },
         },

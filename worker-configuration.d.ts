@@ -4,13 +4,14 @@
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./workers/app");
-		durableNamespaces: "SitePublisher";
+		durableNamespaces: "SitePublisher" | "MediaPipeline";
 	}
 	interface Env {
 		MEDIA: R2Bucket;
 		SITES: R2Bucket;
 		DB: D1Database;
 		PUBLISH_QUEUE: Queue;
+		MEDIA_QUEUE: Queue;
 		APP_URL: string;
 		LOCAL_S3_ACCESS_KEY_ID: string;
 		LOCAL_S3_SECRET_ACCESS_KEY: string;
@@ -28,6 +29,7 @@ declare namespace Cloudflare {
 		BUILDER_JOB_SECRET: string;
 		PURGE_API_TOKEN: string;
 		SITE_PUBLISHER: DurableObjectNamespace /* SitePublisher */;
+		MEDIA_PIPELINE: DurableObjectNamespace /* MediaPipeline */;
 	}
 }
 interface Env extends Cloudflare.Env {}

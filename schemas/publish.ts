@@ -5,6 +5,7 @@ import { z } from "zod";
 import { buildReport, buildTarget } from "./build-job.ts";
 import { cursorQuery, isoDateTime, prefixedId } from "./common.ts";
 import { deployId } from "./deploy.ts";
+import { mediaWarnings } from "./media.ts";
 
 export { buildTarget as publishTarget };
 
@@ -106,6 +107,8 @@ export const publishAccepted = z.object({
   deploy,
   /** True when the request joined a build already waiting to run. */
   coalesced: z.boolean(),
+  /** Media to look at (videos without captions, images without alt, jobs running); never a refusal. */
+  mediaWarnings,
 });
 
 export const deployListQuery = cursorQuery.extend({

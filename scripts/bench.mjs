@@ -7,6 +7,12 @@
 //   table and writes test/bench/results/content-api.json.
 // - "publish": publishing and delivery (scripts/bench/publish.mjs), written to
 //   test/bench/results/publish.json.
+// - "media-transcode": the builder's media jobs with ffmpeg (scripts/bench/media-transcode.mjs):
+//   seconds of transcode per minute of video and the builder's peak memory, written to
+//   test/bench/results/media-transcode.json.
+// - "media-upload": a 500 MB file through the Worker's media API (parts, complete) next to the
+//   same bytes straight into R2 (scripts/bench/media-upload.mjs), written to
+//   test/bench/results/media-upload.json.
 //
 //   npm run bench -- [--suite content|publish|all] [--items 2000] [--pages 1000]
 //                    [--resources 2000] [--concurrency 20] [--requests 2000 | --duration S]
@@ -23,6 +29,8 @@ import { openApi } from "./bench/api-session.mjs";
 import { SEARCH_WORDS } from "./bench/course-content.mjs";
 import { runLoad } from "./bench/load.mjs";
 import { machine } from "./bench/machine.mjs";
+import { runMediaTranscodeSuite } from "./bench/media-transcode.mjs";
+import { runMediaUploadSuite } from "./bench/media-upload.mjs";
 import { harvestCursors, measureExport, operations } from "./bench/operations.mjs";
 import { parseOptions, USAGE, UsageError } from "./bench/options.mjs";
 import { watchGroup } from "./bench/process-group.mjs";
@@ -58,6 +66,8 @@ async function main() {
   for (const [i, suite] of options.suites.entries()) {
     const suiteOptions = { ...options, build: options.build && i === 0 };
     if (suite === "content") await runContentSuite(suiteOptions);
+    else if (suite === "media-transcode") await runMediaTranscodeSuite(suiteOptions);
+    else if (suite === "media-upload") await runMediaUploadSuite(suiteOptions);
     else await runPublishSuite(suiteOptions);
   }
 }

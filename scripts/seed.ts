@@ -48,7 +48,12 @@ export async function seed(p: Platform) {
       appUrl: p.env.APP_URL,
       audit: cliAudit(p.db),
     });
-    tenant = { ...created.tenant, updatedAt: created.tenant.createdAt };
+    tenant = {
+      ...created.tenant,
+      updatedAt: created.tenant.createdAt,
+      mediaMaxFileBytes: null,
+      mediaQuotaBytes: null,
+    };
     tenantCreated = true;
   } else {
     const membership = await p.db.query.memberships.findFirst({

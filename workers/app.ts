@@ -12,7 +12,7 @@ const handleUi = createRequestHandler(
 
 const safe = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export { SitePublisher } from "./worker.ts";
+export { MediaPipeline, SitePublisher } from "./worker.ts";
 
 export default createWorker(async ({ req, env, executionCtx: ctx }) => {
   const request = req.raw;

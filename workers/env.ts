@@ -18,6 +18,27 @@ const configSchema = z.object({
   PUBLISH_STALL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   SESSION_IDLE_SECONDS: z.coerce.number().int().min(60).default(28_800),
   SESSION_ABSOLUTE_SECONDS: z.coerce.number().int().min(300).default(604_800),
+  /**
+   * Encrypts tenants' provider credentials at rest (workers/providers/secret-box.ts): base64 of
+   * 32 random bytes; comma-separated during a rotation, newest first. Empty: local mode derives
+   * one from AUTH_SECRET, elsewhere provider credentials cannot be stored.
+   */
+  SECRETS_ENCRYPTION_KEY: z
+    .string()
+    .default("")
+    .refine(
+      (v) =>
+        v
+          .split(",")
+          .map((k) => k.trim())
+          .filter(Boolean)
+          .every((k) => /^[A-Za-z0-9+/]{43}=$/.test(k)),
+      { message: "SECRETS_ENCRYPTION_KEY must be base64 of 32 bytes (comma-separated keys)" },
+    ),
+  /** Provider API bases (workers/providers/*); tests point them at local servers. */
+  GOOGLE_API_BASE: z.url().default("https://www.googleapis.com"),
+  GOOGLE_OAUTH_TOKEN_URL: z.url().default("https://oauth2.googleapis.com/token"),
+  THREEPLAY_API_BASE: z.url().default("https://api.3playmedia.com"),
 });
 
 export type Config = z.infer<typeof configSchema> & {

@@ -4,8 +4,8 @@
 //   2. /healthz, the local-mode stand-ins (/__local/s3, /__local/cloudflare), /internal/v1
 //      (the builder), /api/v1 (the API)
 //   3. everything else → `fallback` (the UI), or 404.
-// It also owns what the Worker exports besides fetch: the publish queue's consumer and the
-// SitePublisher Durable Object class.
+// It also owns what the Worker exports besides fetch: the publish and media queues' consumers
+// and the SitePublisher and MediaPipeline Durable Object classes.
 import { Hono } from "hono";
 import { api } from "./api/app.ts";
 import { problemResponse } from "./api/errors.ts";
@@ -13,8 +13,10 @@ import { handleDelivery } from "./delivery/index.ts";
 import { INTERNAL_BASE, internal } from "./internal/app.ts";
 import { LOCAL_PURGE_BASE, localPurge } from "./local/purge.ts";
 import { LOCAL_S3_BASE, localS3 } from "./local/s3.ts";
+import { handleMediaBatch, handleMediaDeadLetters } from "./queues/media.ts";
 import { handlePublishBatch } from "./queues/publish.ts";
 
+export { MediaPipeline } from "./objects/media-pipeline.ts";
 export { SitePublisher } from "./objects/site-publisher.ts";
 
 type Fallback = (c: {
@@ -51,6 +53,9 @@ export function createWorker(fallback?: Fallback) {
     fetch: app.fetch,
     queue: async (batch: MessageBatch<unknown>, env: Env) => {
       if (batch.queue.startsWith("lectern-publish")) await handlePublishBatch(batch, env);
+      else if (batch.queue.startsWith("lectern-media-dlq"))
+        await handleMediaDeadLetters(batch, env);
+      else if (batch.queue.startsWith("lectern-media")) await handleMediaBatch(batch, env);
       else {
         console.error(`[queue] no consumer for ${batch.queue}; retrying later`);
         batch.retryAll({ delaySeconds: 60 });

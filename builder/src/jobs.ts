@@ -1,6 +1,8 @@
 // The builder's HTTP intake: signed build jobs from the Worker's SitePublisher Durable Object.
 //
 //   POST /jobs        signed BuildJob → 202 { jobId, state } (new) | 200 (known job id)
+//   POST /media-jobs  signed BuilderMediaJob (schemas/media-jobs.ts) → 202 | 200 (known attempt);
+//                     503 INTAKE_DISABLED when this builder runs no media jobs (media-jobs.ts)
 //   GET  /jobs/{id}   signed, empty body → 200 BuildJobStatus | 404
 //   GET  /healthz     → { ok, hugo?, pagefind?, queued, running, followUps }
 //                       (503 while shutting down)
@@ -19,9 +21,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { z } from "zod";
 import { buildJob } from "#schemas/build-job";
+import { builderMediaJob } from "#schemas/media-jobs";
 import { SIGNATURE_HEADER, secretList, verifyRequest } from "#workers/domain/job-signing";
 import { type CallbackOptions, createStatusSender } from "./job-callbacks.ts";
 import { JobQueue, type RunJob } from "./job-queue.ts";
+import type { MediaJobQueue } from "./media-jobs.ts";
 
 export type BuilderServerOptions = {
   /**
@@ -30,6 +34,8 @@ export type BuilderServerOptions = {
    */
   secrets: readonly string[];
   runJob: RunJob;
+  /** The media jobs' queue (ffmpeg); none: POST /media-jobs answers 503. */
+  media?: MediaJobQueue;
   /** Jobs running at once (BUILDER_CONCURRENCY); default 2. */
   concurrency?: number;
   /** Waiting jobs before 503; default 100. */
@@ -106,17 +112,19 @@ export function createBuilderServer(options: BuilderServerOptions): BuilderServe
         ok: !queue.closing,
         ...options.health,
         ...queue.counts,
+        ...(options.media?.counts ?? {}),
         followUps: waiting + running,
       };
       json(res, queue.closing ? 503 : 200, body);
       return;
     }
     const jobMatch = JOB_PATH.exec(path);
-    if (path !== "/jobs" && !jobMatch) {
+    const isMedia = path === "/media-jobs";
+    if (path !== "/jobs" && !jobMatch && !isMedia) {
       problem(res, 404, "NOT_FOUND");
       return;
     }
-    const allowed = path === "/jobs" ? "POST" : "GET";
+    const allowed = path === "/jobs" || isMedia ? "POST" : "GET";
     if (method !== allowed) {
       problem(res, 405, "METHOD_NOT_ALLOWED", undefined, {}, { allow: allowed });
       return;
@@ -161,6 +169,10 @@ export function createBuilderServer(options: BuilderServerOptions): BuilderServe
       problem(res, 400, "MALFORMED_JSON");
       return;
     }
+    if (isMedia) {
+      handleMedia(res, parsed);
+      return;
+    }
     const job = buildJob.safeParse(parsed);
     if (!job.success) {
       problem(res, 400, "VALIDATION_FAILED", "The job is not valid", {
@@ -188,6 +200,32 @@ export function createBuilderServer(options: BuilderServerOptions): BuilderServe
     }
   }
 
+  function handleMedia(res: ServerResponse, parsed: unknown) {
+    const media = options.media;
+    if (!media) {
+      problem(res, 503, "INTAKE_DISABLED", "This builder runs no media jobs");
+      return;
+    }
+    const job = builderMediaJob.safeParse(parsed);
+    if (!job.success) {
+      problem(res, 400, "VALIDATION_FAILED", "The media job is not valid", {
+        errors: job.error.issues.map((issue) => ({
+          field: issue.path.map(String).join("."),
+          message: issue.message,
+        })),
+      });
+      return;
+    }
+    const outcome = media.submit(job.data);
+    if (outcome === "accepted" || outcome === "known") {
+      json(res, outcome === "accepted" ? 202 : 200, { jobId: job.data.jobId, state: outcome });
+    } else if (outcome === "full") {
+      problem(res, 503, "QUEUE_FULL", undefined, {}, { "retry-after": "30" });
+    } else {
+      problem(res, 503, "SHUTTING_DOWN", undefined, {}, { "retry-after": "5" });
+    }
+  }
+
   let shuttingDown: Promise<void> | undefined;
   return {
     server,
@@ -205,7 +243,10 @@ export function createBuilderServer(options: BuilderServerOptions): BuilderServe
     },
     shutdown() {
       shuttingDown ??= (async () => {
-        await queue.shutdown(options.shutdownGraceMs ?? 60_000);
+        await Promise.all([
+          queue.shutdown(options.shutdownGraceMs ?? 60_000),
+          options.media?.shutdown(options.shutdownGraceMs ?? 60_000),
+        ]);
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

@@ -14,11 +14,12 @@
 //   stored file gives it, in the theme's (stable) page order.
 // - The content type comes from the path, like every built file's (content-types.ts).
 import { createWriteStream } from "node:fs";
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { type DeployMedia, deployPath, siteMediaPage } from "#schemas/deploy";
+import { type SiteMediaVariantsPage, siteMediaVariantsPage } from "#schemas/media-jobs";
 import { MEDIA_LIST_FILE } from "../theme/site-config.ts";
 import { contentTypeFor } from "./content-types.ts";
 
@@ -89,10 +90,97 @@ export async function storedMedia(options: MediaRefsOptions) {
   throw new Error(`The site has more media than ${MAX_PAGES} listing pages`);
 }
 
+// ---- Derived files (docs/decisions/013-media-pipeline.md) ----
+//
+// The media pipeline's derived files (thumbnails, the web MP4, the poster, captions and
+// transcripts) are served at `_media/<uid>/<name>`: the builder reads them from the Worker
+// (`<exportUrl>/media-variants`) before Hugo runs, writes what the theme needs to
+// `data/lectern_media.json` (uid → facts and site paths), and references the files of the
+// resources the site links in the deploy's manifest, like the originals.
+
+export type MediaVariantItem = SiteMediaVariantsPage["items"][number];
+
+/** The site path of a derived file. */
+export function variantPath(uid: string, name: string): string {
+  return `_media/${uid}/${name}`;
+}
+
+/** The site's derived files, by resource uid (every page); empty from a Worker without them. */
+export async function fetchMediaVariants(
+  options: MediaRefsOptions,
+): Promise<Map<string, MediaVariantItem>> {
+  const doFetch = options.fetch ?? fetch;
+  const byUid = new Map<string, MediaVariantItem>();
+  let cursor: string | null = null;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const url = new URL(`${options.exportUrl}/media-variants`);
+    if (cursor) url.searchParams.set("cursor", cursor);
+    const res = await doFetch(url, {
+      headers: { authorization: `Bearer ${options.exportToken}` },
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (res.status === 404 && page === 0) return byUid;
+    if (!res.ok) throw new Error(`Listing the site's derived media failed: HTTP ${res.status}`);
+    const parsed = siteMediaVariantsPage.parse(await res.json());
+    for (const item of parsed.items) {
+      // The newest item of a resource wins (pages come oldest first).
+      if (deployPath.safeParse(variantPath(item.uid, "x")).success) byUid.set(item.uid, item);
+    }
+    cursor = parsed.cursor;
+    if (!cursor) return byUid;
+  }
+  throw new Error(`The site has more media than ${MAX_PAGES} listing pages`);
+}
+
+type ThemeFile = {
+  path: string;
+  type: string;
+  width?: number;
+  height?: number;
+  lang?: string;
+  label?: string;
+};
+
+/** What the theme reads (site.Data.lectern_media): uid → facts and derived files' paths. */
+export function mediaData(items: Map<string, MediaVariantItem>) {
+  const data: Record<string, Record<string, unknown>> = {};
+  for (const [uid, item] of items) {
+    const file = (v: MediaVariantItem["variants"][number]): ThemeFile => ({
+      path: variantPath(uid, v.name),
+      type: v.type,
+      ...(v.width ? { width: v.width } : {}),
+      ...(v.height ? { height: v.height } : {}),
+      ...(v.lang ? { lang: v.lang } : {}),
+      ...(v.label ? { label: v.label } : {}),
+    });
+    const of = (role: string) => item.variants.filter((v) => v.role === role).map(file);
+    const facts = Object.fromEntries(
+      ["width", "height", "duration_seconds"]
+        .filter((k) => typeof item.metadata[k] === "number")
+        .map((k) => [k, item.metadata[k]]),
+    );
+    data[uid] = {
+      ...facts,
+      thumbnails: of("thumbnail").sort((a, b) => (a.width ?? 0) - (b.width ?? 0)),
+      captions: of("captions").sort((a, b) => ((a.lang ?? "") < (b.lang ?? "") ? -1 : 1)),
+      transcripts: of("transcript").sort((a, b) => ((a.lang ?? "") < (b.lang ?? "") ? -1 : 1)),
+      ...(of("web_mp4")[0] ? { web_mp4: of("web_mp4")[0] } : {}),
+      ...(of("poster")[0] ? { poster: of("poster")[0] } : {}),
+    };
+  }
+  return data;
+}
+
+/** Writes `data/lectern_media.json` into the Hugo source (an empty object when there is none). */
+export async function writeMediaData(sourceDir: string, items: Map<string, MediaVariantItem>) {
+  await mkdir(join(sourceDir, "data"), { recursive: true });
+  await writeFile(join(sourceDir, "data", "lectern_media.json"), JSON.stringify(mediaData(items)));
+}
+
 /** The manifest's media references for a built site (the theme's list is removed from it). */
 export async function mediaReferences(
   siteDir: string,
-  options: MediaRefsOptions,
+  options: MediaRefsOptions & { variants?: Map<string, MediaVariantItem> },
 ): Promise<{
   media: Record<string, DeployMedia>;
   linked: number;
@@ -114,6 +202,16 @@ export async function mediaReferences(
     }
     if (path in media) continue;
     media[path] = { ...file, contentType: contentTypeFor(path) };
+  }
+  // The derived files of every resource the site links (those with a stored original).
+  for (const uid of new Set(items.map((i) => i.uid))) {
+    const item = options.variants?.get(uid);
+    if (!item || !stored.has(uid)) continue;
+    for (const v of item.variants) {
+      const path = variantPath(uid, v.name);
+      if (path in media || !deployPath.safeParse(path).success) continue;
+      media[path] = { key: v.key, size: v.size, etag: v.etag, contentType: v.type };
+    }
   }
   // A path given by another resource is not missing after all.
   const found = missing.filter((m) => !((localPath(m.url) ?? "") in media));

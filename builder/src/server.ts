@@ -8,13 +8,14 @@
 // (a builder that takes no jobs); in production that is a configuration error. With one, the
 // site build's settings (settings.ts: R2 through S3, theme, Hugo, purge) must be complete.
 //
-// GET /healthz → { ok: true, hugo: "0.111.3" | null, pagefind: "1.6.0" | null, queued, running }
-// (null: not installed).
+// GET /healthz → { ok: true, hugo: "0.111.3" | null, pagefind: "1.6.0" | null,
+// ffmpeg: "5.1.9-…" | null, queued, running, mediaQueued, mediaRunning } (null: not installed).
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { createPurgeClient } from "#workers/domain/purge";
 import type { RunJob } from "./job-queue.ts";
 import { builderSettingsFromEnv, createBuilderServer } from "./jobs.ts";
+import { createResultPoster, MediaJobQueue, runMediaJob } from "./media-jobs.ts";
 import { pagefindVersion } from "./search-index.ts";
 import { type SiteBuildSettings, siteBuildSettingsFromEnv } from "./settings.ts";
 import { buildSite } from "./site-build.ts";
@@ -57,11 +58,26 @@ if (settings.secrets.length === 0) {
 
 const hugo = await hugoVersion();
 if (build && hugo === null) console.error("builder: hugo is not installed; every build will fail");
+/** ffmpeg's version ("5.1.9-0+deb12u1"), or null when it is missing. */
+async function ffmpegVersion(): Promise<string | null> {
+  try {
+    const { stdout } = await run("ffmpeg", ["-version"], { timeout: 10_000 });
+    return /^ffmpeg version (\S+)/.exec(stdout)?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+const ffmpeg = await ffmpegVersion();
+if (build && ffmpeg === null) {
+  console.error("builder: ffmpeg is not installed (apt-get install ffmpeg); media jobs will fail");
+}
 const pagefind = await pagefindVersion();
 if (build && pagefind === null) {
   console.error("builder: pagefind is not installed (npm install); every build will fail");
 }
 
+let media: MediaJobQueue | undefined;
 let runJob: RunJob = async () => {
   // Unreachable: without a secret /jobs answers 503 before a job is parsed.
   throw new Error("this builder takes no jobs (BUILDER_JOB_SECRET is not set)");
@@ -81,19 +97,30 @@ if (build) {
       purger,
       hugoTimeoutMs: site.hugoTimeoutMs,
     });
+  media = new MediaJobQueue({
+    run: (job, signal) =>
+      runMediaJob(
+        job,
+        { s3, bucket: site.mediaBucket, toolTimeoutMs: site.ffmpegTimeoutMs },
+        signal,
+      ),
+    post: createResultPoster(settings.secrets),
+    concurrency: site.mediaConcurrency,
+  });
 }
 
 const builder = createBuilderServer({
   ...settings,
-  health: { hugo, pagefind },
+  health: { hugo, pagefind, ffmpeg },
   runJob,
+  ...(media ? { media } : {}),
   ...(build ? { heartbeatMs: build.heartbeatMs } : {}),
 });
 
 const shown = await builder.listen(port);
 console.log(
   `builder: listening on :${shown} (hugo ${hugo ?? "not installed"}, ` +
-    `pagefind ${pagefind ?? "not installed"}, ` +
+    `pagefind ${pagefind ?? "not installed"}, ffmpeg ${ffmpeg ?? "not installed"}, ` +
     `${settings.concurrency} at once` +
     (build
       ? `, theme ${build.theme}, bucket ${build.bucket} at ${new URL(build.s3.endpoint).host})`

@@ -3,6 +3,8 @@
 //
 //   BUILDER_S3_ENDPOINT, BUILDER_S3_REGION ("auto"), BUILDER_S3_ACCESS_KEY_ID,
 //   BUILDER_S3_SECRET_ACCESS_KEY, BUILDER_S3_BUCKET      R2 SITES through the S3 API
+//   BUILDER_S3_MEDIA_BUCKET ("lectern-media")             R2 MEDIA (media jobs), same keys
+//   BUILDER_MEDIA_CONCURRENCY (1), BUILDER_FFMPEG_TIMEOUT_MS (1800000)   media jobs (ffmpeg)
 //   BUILDER_THEMES_DIR (builder/theme), BUILDER_THEME ("lectern-course")
 //   BUILDER_HUGO_TIMEOUT_MS (300000), BUILDER_HEARTBEAT_MS (10000)
 //   BUILDER_PURGE_API_BASE (Cloudflare's), BUILDER_PURGE_ZONE_ID, BUILDER_PURGE_API_TOKEN
@@ -22,6 +24,10 @@ import type { S3Options } from "./storage.ts";
 export type SiteBuildSettings = {
   s3: Required<S3Options>;
   bucket: string;
+  /** R2 MEDIA's bucket (the media jobs read originals and write derived files there). */
+  mediaBucket: string;
+  mediaConcurrency: number;
+  ffmpegTimeoutMs: number;
   themesDir: string;
   theme: string;
   hugoTimeoutMs: number;
@@ -44,6 +50,15 @@ const schema = z.object({
   BUILDER_S3_ACCESS_KEY_ID: required,
   BUILDER_S3_SECRET_ACCESS_KEY: required,
   BUILDER_S3_BUCKET: required,
+  BUILDER_S3_MEDIA_BUCKET: text
+    .default("lectern-media")
+    .pipe(z.string().min(1, { message: "must be set" })),
+  BUILDER_MEDIA_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  BUILDER_FFMPEG_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .default(30 * 60_000),
   BUILDER_THEMES_DIR: text.optional(),
   BUILDER_THEME: text
     .default("lectern-course")
@@ -92,6 +107,9 @@ export function siteBuildSettingsFromEnv(
       secretAccessKey: data.BUILDER_S3_SECRET_ACCESS_KEY,
     },
     bucket: data.BUILDER_S3_BUCKET,
+    mediaBucket: data.BUILDER_S3_MEDIA_BUCKET,
+    mediaConcurrency: data.BUILDER_MEDIA_CONCURRENCY,
+    ffmpegTimeoutMs: data.BUILDER_FFMPEG_TIMEOUT_MS,
     themesDir,
     theme: data.BUILDER_THEME,
     hugoTimeoutMs: data.BUILDER_HUGO_TIMEOUT_MS,

@@ -27,7 +27,7 @@ import { brokenLinksFromLog, buildReportOf, ContentRefused, scanPages } from "./
 import { runHugo } from "./hugo.ts";
 import type { JobOutcome, JobProgress } from "./job-queue.ts";
 import { copyMathAssets } from "./math-assets.ts";
-import { mediaReferences } from "./media-refs.ts";
+import { fetchMediaVariants, mediaReferences, writeMediaData } from "./media-refs.ts";
 import { offlineFollowUp } from "./offline.ts";
 import { indexSite } from "./search-index.ts";
 import { writeSiteConfig } from "./site-config.ts";
@@ -110,6 +110,17 @@ export async function buildSite(
     // The export is content only; the theme and the root configuration come from the builder.
     // The root config file merges with the export's config/_default/ (menus).
     await writeSiteConfig(source, options, false);
+    // The media pipeline's derived files (thumbnails, web MP4, poster, captions) for the theme.
+    const variants = await timed("mediaData", async () => {
+      const found = await fetchMediaVariants({
+        exportUrl: job.exportUrl,
+        exportToken: job.exportToken,
+        fetch: doFetch,
+        signal,
+      });
+      await writeMediaData(source, found);
+      return found;
+    });
     signal.throwIfAborted();
     await report({
       state: "building",
@@ -147,6 +158,7 @@ export async function buildSite(
         exportToken: job.exportToken,
         fetch: doFetch,
         signal,
+        variants,
       }),
     );
     const brokenLinks = brokenLinksFromLog(hugo.log);

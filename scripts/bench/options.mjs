@@ -1,10 +1,12 @@
 // Options of `npm run bench`, from flags (which win) or BENCH_* environment variables.
 
-export const USAGE = `Usage: npm run bench -- [--suite content|publish|all] [--concurrency N]
+export const USAGE = `Usage: npm run bench -- [--suite content|publish|media-transcode|media-upload|all] [--concurrency N]
                        [--requests N | --duration S] [--items N] [--pages N] [--resources N]
                        [--quick] [--skip-build] [--out FILE]
-  --suite S        content (the content API), publish (publishing and delivery), or all
-                   (default: both, content first)
+  --suite S        content (the content API), publish (publishing and delivery),
+                   media-transcode (the builder's ffmpeg jobs), media-upload (a 500 MB
+                   upload through the Worker vs straight into R2), or all (default: every
+                   suite, in that order)
   --concurrency N  concurrent clients, for generation and every measurement (default 20)
   --requests N     requests per measured operation (default 2000)
   --duration S     measure each operation for S seconds instead of a number of requests
@@ -24,7 +26,12 @@ export class UsageError extends Error {}
 const FULL = { items: 2000, requests: 2000, pages: 1000, resources: 2000 };
 const QUICK = { items: 200, requests: 200, pages: 50, resources: 100 };
 /** The suites, in the order `all` runs them. */
-export const SUITES = /** @type {const} */ (["content", "publish"]);
+export const SUITES = /** @type {const} */ ([
+  "content",
+  "publish",
+  "media-transcode",
+  "media-upload",
+]);
 /** Below this the item mix (70% resources, pages, two singletons) has nothing to measure. */
 const MIN_ITEMS = 10;
 

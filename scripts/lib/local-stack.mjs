@@ -376,6 +376,7 @@ export async function startBuilder({
       BUILDER_S3_SECRET_ACCESS_KEY: wranglerVar("LOCAL_S3_SECRET_ACCESS_KEY"),
       // The stand-in's name for the SITES binding (workers/local/s3.ts).
       BUILDER_S3_BUCKET: "sites",
+      BUILDER_S3_MEDIA_BUCKET: "media",
       BUILDER_PURGE_API_BASE: `${worker}/__local/cloudflare/client/v4`,
       BUILDER_PURGE_ZONE_ID: "local",
       BUILDER_PURGE_API_TOKEN: wranglerVar("LOCAL_PURGE_API_TOKEN"),

@@ -3,8 +3,9 @@
 //   1. npm dependencies: `npm ci` when node_modules is missing or package-lock.json changed
 //      since the last install (a hash of the lock file is kept in node_modules/.cache); an
 //      install that already matches the lock file is adopted without reinstalling.
-//   2. System tools from Debian: hugo (the builder) and chromium (end-to-end tests), when
-//      missing and we are root; otherwise a warning saying what will not work.
+//   2. System tools from Debian: hugo (the builder), ffmpeg (the builder's media jobs: ffmpeg
+//      and ffprobe) and chromium (end-to-end tests), when missing and we are root; otherwise a
+//      warning saying what will not work.
 //   3. .dev.vars with a random AUTH_SECRET.
 // `wrangler types` is not run: its output, worker-configuration.d.ts, is committed.
 import { spawnSync } from "node:child_process";
@@ -104,6 +105,11 @@ function has(binary) {
 /** Debian packages by the binary they provide. */
 const systemTools = [
   { binary: "hugo", pkg: "hugo", why: "the builder cannot build sites" },
+  {
+    binary: "ffmpeg",
+    pkg: "ffmpeg",
+    why: "the builder cannot transcode videos or make thumbnails (media jobs fail)",
+  },
   { binary: "chromium", pkg: "chromium", why: "the end-to-end tests cannot run" },
 ];
 

@@ -80,12 +80,14 @@ describe("builder/Dockerfile", () => {
     expect(missing).toEqual([]);
   });
 
-  it("installs the builder's tools: Hugo from Debian, Pagefind with its platform binary", () => {
+  it("installs the builder's tools: Hugo and ffmpeg from Debian, Pagefind with its platform binary", () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
     // The runtime stage installs production dependencies only.
     expect(pkg.dependencies.pagefind).toMatch(/^\d+\.\d+\.\d+$/);
     const runtime = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));
     expect(runtime).toMatch(/apt-get install [^\n]*\bhugo\b/);
+    // The media jobs (builder/src/media-jobs.ts) run ffmpeg and ffprobe (Debian's ffmpeg).
+    expect(runtime).toMatch(/apt-get install [^\n]*\bffmpeg\b/);
     expect(runtime).toMatch(/^RUN npm ci --omit=dev\b/m);
     // The binary is an optional dependency (@pagefind/<os>-<cpu>).
     expect(runtime).not.toMatch(/--omit=optional|--no-optional/);

@@ -6,7 +6,13 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { localPath, mediaReferences, takeMediaList } from "../../builder/src/media-refs.ts";
+import {
+  localPath,
+  type MediaVariantItem,
+  mediaData,
+  mediaReferences,
+  takeMediaList,
+} from "../../builder/src/media-refs.ts";
 
 const TOKEN = "export-token";
 const pages = [
@@ -128,5 +134,76 @@ describe("media references", () => {
     expect(localPath("/a/../b.pdf")).toBeNull();
     expect(localPath("/%E0%A4%A")).toBeNull();
     expect(localPath("/")).toBeNull();
+  });
+});
+
+describe("the media pipeline's derived files", () => {
+  const prefix = "t/ten_1/s/site_1/media/med_1/";
+  const item: MediaVariantItem = {
+    uid: "u-img",
+    mediaId: "med_01KAAAAAAAAAAAAAAAAAAAAAAA",
+    metadata: { width: 1600, height: 1200, format: "png", captionFor: "x" },
+    variants: [
+      {
+        role: "thumbnail",
+        key: `${prefix}w640.webp`,
+        name: "w640.webp",
+        type: "image/webp",
+        size: 64,
+        width: 640,
+        height: 480,
+        etag: '"t2"',
+      },
+      {
+        role: "thumbnail",
+        key: `${prefix}w320.webp`,
+        name: "w320.webp",
+        type: "image/webp",
+        size: 32,
+        width: 320,
+        height: 240,
+        etag: '"t1"',
+      },
+    ],
+  };
+
+  it("gives the theme the facts and site paths, thumbnails narrowest first", () => {
+    expect(mediaData(new Map([["u-img", item]]))).toEqual({
+      "u-img": {
+        width: 1600,
+        height: 1200,
+        thumbnails: [
+          { path: "_media/u-img/w320.webp", type: "image/webp", width: 320, height: 240 },
+          { path: "_media/u-img/w640.webp", type: "image/webp", width: 640, height: 480 },
+        ],
+        captions: [],
+        transcripts: [],
+      },
+    });
+  });
+
+  it("references the derived files of the resources the site links, and no others", async () => {
+    const dir = await siteWithList([{ uid: "u-img", url: "/a%20b.jpg" }]);
+    const other: MediaVariantItem = { ...item, uid: "u-unlinked" };
+    const { media } = await mediaReferences(dir, {
+      exportUrl: base,
+      exportToken: TOKEN,
+      variants: new Map([
+        ["u-img", item],
+        ["u-unlinked", other],
+      ]),
+    });
+    expect(media["_media/u-img/w320.webp"]).toEqual({
+      key: `${prefix}w320.webp`,
+      size: 32,
+      etag: '"t1"',
+      contentType: "image/webp",
+    });
+    expect(Object.keys(media).sort()).toEqual([
+      "_media/u-img/w320.webp",
+      "_media/u-img/w640.webp",
+      "a b.jpg",
+    ]);
+    await rm(dir, { recursive: true, force: true });
   });
 });

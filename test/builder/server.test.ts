@@ -151,6 +151,12 @@ describe("server with a job", { timeout: 60_000 }, () => {
         res.writeHead(200).end(exportBody);
         return;
       }
+      if (path === "/export/media-variants") {
+        // The site's derived media (ADR 013), read with the export token before Hugo: none.
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ items: [], cursor: null }));
+        return;
+      }
       const verdict = await verifyRequest({
         secrets: [SECRET],
         method: req.method ?? "",

@@ -27,6 +27,7 @@ import {
   startBuilder,
   startWorker,
 } from "../../scripts/lib/local-stack.mjs";
+import { startFakeProviders } from "../support/fake-providers.ts";
 
 type Login = { email: string; password: string };
 
@@ -52,6 +53,8 @@ declare module "vitest" {
     publishStallSeconds: number;
     /** Where `wrangler dev` and the builder write their output (tailed when a test fails). */
     stackLogFiles: { worker: string; builder: string };
+    /** The fake YouTube / 3Play Media / Google Drive (test/support/fake-providers.ts). */
+    providersUrl: string;
   }
 }
 
@@ -93,11 +96,19 @@ export default async function setup(project: TestProject) {
   // A variable, not a literal: TypeScript infers the .mjs signature without `appUrl`.
   const seedOptions = { persistTo, appUrl };
   const seeded = await seedDemo(seedOptions);
+  // The media providers' APIs, as local servers the Worker is pointed at (ADR 014).
+  const providers = await startFakeProviders();
   const worker = await startWorker({
     port,
     persistTo,
     appUrl,
-    vars: { ...builderVars({ builderPort, secret }), PUBLISH_STALL_SECONDS: String(STALL_SECONDS) },
+    vars: {
+      ...builderVars({ builderPort, secret }),
+      PUBLISH_STALL_SECONDS: String(STALL_SECONDS),
+      GOOGLE_API_BASE: providers.url,
+      GOOGLE_OAUTH_TOKEN_URL: `${providers.url}/token`,
+      THREEPLAY_API_BASE: providers.url,
+    },
   });
 
   // The builder's Hugo, through a wrapper that holds while `holdHugoFile` exists (HUGO_BIN is
@@ -178,12 +189,13 @@ export default async function setup(project: TestProject) {
   project.provide("publishStallSeconds", STALL_SECONDS);
   project.provide("holdHugoFile", holdHugoFile);
   project.provide("stackLogFiles", { worker: worker.logFile, builder: builderLogFile });
+  project.provide("providersUrl", providers.url);
 
   return async () => {
     await rm(holdHugoFile, { force: true });
     await new Promise((resolve) => control.close(resolve));
     await busy;
-    await Promise.all([builder?.stop(), worker.stop()]);
+    await Promise.all([builder?.stop(), worker.stop(), providers.close()]);
     await rm(persistTo, { recursive: true, force: true });
   };
 }

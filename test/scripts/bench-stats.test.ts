@@ -104,7 +104,7 @@ describe("ratio against the bare route", () => {
 describe("parseOptions", () => {
   it("defaults to the full benchmark: 2,000 items, 20 clients, 2,000 requests", () => {
     expect(parseOptions([], {})).toEqual({
-      suites: ["content", "publish"],
+      suites: ["content", "publish", "media-transcode", "media-upload"],
       items: 2000,
       pages: 1000,
       resources: 2000,
@@ -146,10 +146,17 @@ describe("parseOptions", () => {
     });
   });
 
-  it("runs both suites by default, or the one --suite (or BENCH_SUITE) names", () => {
+  it("runs every suite by default, or the one --suite (or BENCH_SUITE) names", () => {
     expect(parseOptions(["--suite", "publish"], {}).suites).toEqual(["publish"]);
     expect(parseOptions(["--suite", "content"], {}).suites).toEqual(["content"]);
-    expect(parseOptions(["--suite", "all"], {}).suites).toEqual(["content", "publish"]);
+    expect(parseOptions(["--suite", "all"], {}).suites).toEqual([
+      "content",
+      "publish",
+      "media-transcode",
+      "media-upload",
+    ]);
+    expect(parseOptions(["--suite", "media-transcode"], {}).suites).toEqual(["media-transcode"]);
+    expect(parseOptions(["--suite", "media-upload"], {}).suites).toEqual(["media-upload"]);
     expect(parseOptions([], { BENCH_SUITE: "publish" }).suites).toEqual(["publish"]);
     expect(parseOptions(["--suite", "content"], { BENCH_SUITE: "publish" }).suites).toEqual([
       "content",

@@ -4,6 +4,8 @@
 // what it got from GET /__jobs?siteId=… ; the builder's own behaviour is tested in test/builder.
 // It also plays the HTTP mail API of workers/domain/mail.ts (`POST /mail`, `{ from, to,
 // subject, text }` with a bearer token), so tests can read what was mailed: GET /__mail?to=….
+// Media jobs (`POST /media-jobs`) are recorded too, by media item: GET /__media-jobs?mediaId=…;
+// `POST /__mode { mediaId, status }` makes it answer like a builder that is down for that item.
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -27,6 +29,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 export async function startFakeBuilder(): Promise<{ url: string; close(): Promise<void> }> {
   const jobs: Received[] = [];
+  const mediaJobs: Received[] = [];
   const modes = new Map<string, number>();
   const mail: Mailed[] = [];
   const server = createServer(async (req, res) => {
@@ -55,6 +58,35 @@ export async function startFakeBuilder(): Promise<{ url: string; close(): Promis
       );
       return;
     }
+    if (req.method === "POST" && url.pathname === "/media-jobs") {
+      let job: { mediaId?: string; jobId?: string } = {};
+      try {
+        job = JSON.parse(body);
+      } catch {
+        // recorded as is
+      }
+      const mediaId = job.mediaId ?? "";
+      const status = modes.get(mediaId) ?? 202;
+      mediaJobs.push({
+        siteId: mediaId,
+        jobId: job.jobId ?? "",
+        signature: (req.headers["x-lectern-signature"] as string | undefined) ?? null,
+        body,
+      });
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify(
+          status < 300 ? { jobId: job.jobId, state: "accepted" } : { error: "unavailable" },
+        ),
+      );
+      return;
+    }
+    if (req.method === "GET" && url.pathname === "/__media-jobs") {
+      const mediaId = url.searchParams.get("mediaId");
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(mediaJobs.filter((j) => j.siteId === mediaId)));
+      return;
+    }
     if (req.method === "POST" && url.pathname === "/mail") {
       try {
         const m = JSON.parse(body) as Omit<Mailed, "authorization">;
@@ -78,8 +110,12 @@ export async function startFakeBuilder(): Promise<{ url: string; close(): Promis
       return;
     }
     if (req.method === "POST" && url.pathname === "/__mode") {
-      const { siteId, status } = JSON.parse(body) as { siteId: string; status: number };
-      modes.set(siteId, status);
+      const { siteId, mediaId, status } = JSON.parse(body) as {
+        siteId?: string;
+        mediaId?: string;
+        status: number;
+      };
+      modes.set(mediaId ?? siteId ?? "", status);
       res.writeHead(204).end();
       return;
     }

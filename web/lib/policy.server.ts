@@ -22,6 +22,7 @@ export function capabilities(role: TenantRole) {
     manageStarters: tenantRoleAllows(role, "starters:manage"),
     rebuildSites: tenantRoleAllows(role, "sites:rebuild"),
     manageDomains: tenantRoleAllows(role, "domains:manage"),
+    manageProviders: tenantRoleAllows(role, "providers:manage"),
     /** Owners and admins administer every site, so they may create one for someone else. */
     administerAllSites: effectiveSiteRole(role, null) === "admin",
   };

@@ -95,6 +95,7 @@ export default function ContentItem({ loaderData, actionData }: Route.ComponentP
               collectionLabels,
               selfUid: item.uid,
               fileMissing: item.fileMissing,
+              ...(can.write ? { media: { tenantId: tenant.id, siteId: site.id } } : {}),
             }}
             serverErrors={failed?.fieldErrors ?? null}
             formError={failed?.formError ?? null}

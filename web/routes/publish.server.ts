@@ -20,10 +20,11 @@ export async function loader({ params, context, request }: Route.LoaderArgs) {
   const access = await loadTenant(context.api, request, tenantId);
   const siteApi = context.api.tenants[":tenantId"].sites[":siteId"];
   const param = { tenantId, siteId };
-  const [siteRes, statusRes, deploysRes] = await Promise.all([
+  const [siteRes, statusRes, deploysRes, warningsRes] = await Promise.all([
     siteApi.$get({ param }),
     siteApi.publish.$get({ param }),
     siteApi.deploys.$get({ param, query: { limit: "20", ...(cursor ? { cursor } : {}) } }),
+    siteApi.media.warnings.$get({ param }),
   ]);
   if (!siteRes.ok) return failLoader(siteRes, request);
   if (!statusRes.ok) return failLoader(statusRes, request);
@@ -45,6 +46,8 @@ export async function loader({ params, context, request }: Route.LoaderArgs) {
       publishLive: siteRoleAllows(site.role, "site:publish-live"),
     },
     status: await statusRes.json(),
+    // Media to look at before publishing (never a refusal); the library page has the details.
+    mediaWarnings: warningsRes.ok ? await warningsRes.json() : null,
     deploys: deploys.items,
     nextCursor: deploys.nextCursor,
     paged: Boolean(cursor),

@@ -65,6 +65,26 @@ export default function Publish({ loaderData, actionData }: Route.ComponentProps
         </p>
       </div>
       <StatusMessage message={done?.message ?? null} />
+      {loaderData.mediaWarnings && loaderData.mediaWarnings.items.length > 0 ? (
+        <section className="panel" aria-labelledby="media-warnings-title">
+          <h2 id="media-warnings-title">Media to check before publishing</h2>
+          <ul className="warning-list">
+            {loaderData.mediaWarnings.videosWithoutCaptions > 0 ? (
+              <li>{loaderData.mediaWarnings.videosWithoutCaptions} video(s) without captions</li>
+            ) : null}
+            {loaderData.mediaWarnings.imagesWithoutAlt > 0 ? (
+              <li>{loaderData.mediaWarnings.imagesWithoutAlt} image(s) without alt text</li>
+            ) : null}
+            {loaderData.mediaWarnings.jobsRunning > 0 ? (
+              <li>{loaderData.mediaWarnings.jobsRunning} media job(s) still running</li>
+            ) : null}
+          </ul>
+          <p>
+            <Link to={`${siteBase}/media`}>See them in the media library</Link>. Publishing is not
+            blocked by these.
+          </p>
+        </section>
+      ) : null}
       {otherFailure ? (
         <section className="error-summary" aria-labelledby="publish-problem-title" tabIndex={-1}>
           <h2 id="publish-problem-title">There is a problem</h2>

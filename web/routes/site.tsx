@@ -125,6 +125,9 @@ export default function Site({ loaderData, actionData }: Route.ComponentProps) {
           <Link to={`${base}/sites/${site.id}/content`} className="button primary">
             {siteCan.edit ? "Edit content" : "Read content"}
           </Link>
+          <Link to={`${base}/sites/${site.id}/media`} className="button">
+            Media library
+          </Link>
           <Link to={`${base}/sites/${site.id}/publish`} className="button">
             Publishing
           </Link>

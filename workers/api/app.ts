@@ -16,8 +16,13 @@ import { auditRoutes } from "./routes/audit.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { contentRoutes } from "./routes/content.ts";
 import { invitationRoutes } from "./routes/invitations.ts";
+import { mediaRoutes } from "./routes/media.ts";
+import { mediaGDriveRoutes } from "./routes/media-gdrive.ts";
+import { mediaJobRoutes } from "./routes/media-jobs.ts";
+import { mediaTranscriptRoutes } from "./routes/media-transcripts.ts";
 import { memberRoutes } from "./routes/members.ts";
 import { operatorRoutes } from "./routes/operator.ts";
+import { providerRoutes } from "./routes/providers.ts";
 import { publishRoutes } from "./routes/publish.ts";
 import { rebuildRoutes } from "./routes/rebuilds.ts";
 import { siteAccessRoutes } from "./routes/site-access.ts";
@@ -34,6 +39,9 @@ export const MAX_CONTENT_BODY_BYTES = 512 * 1024;
 const CONTENT_PATH = /^\/api\/v1\/tenants\/[^/]+\/sites\/[^/]+\/content(\/|$)/;
 /** Archive uploads stream to R2 and enforce their own limit (MAX_IMPORT_BYTES). */
 const IMPORT_PATH = /^\/api\/v1\/tenants\/[^/]+\/sites\/import$/;
+/** Media parts and zips stream to R2 with their own limits (workers/api/routes/media.ts). */
+const MEDIA_STREAM_PATH =
+  /^\/api\/v1\/tenants\/[^/]+\/sites\/[^/]+\/media\/(uploads\/[^/]+\/parts\/[^/]+|import)$/;
 
 const httpCodes: Record<number, ErrorCode> = {
   400: "MALFORMED_JSON",
@@ -72,7 +80,7 @@ export function createApi() {
   const contentLimit = limitTo(MAX_CONTENT_BODY_BYTES);
   app.use("*", (c, next) => {
     const path = new URL(c.req.url).pathname;
-    if (IMPORT_PATH.test(path)) return next();
+    if (IMPORT_PATH.test(path) || MEDIA_STREAM_PATH.test(path)) return next();
     return CONTENT_PATH.test(path) ? contentLimit(c, next) : jsonLimit(c, next);
   });
   app.use("*", csrf);
@@ -139,7 +147,12 @@ export function createApi() {
     .route("/", siteExportRoutes)
     .route("/", siteImportRoutes)
     .route("/", publishRoutes)
-    .route("/", rebuildRoutes);
+    .route("/", mediaJobRoutes)
+    .route("/", mediaRoutes)
+    .route("/", rebuildRoutes)
+    .route("/", providerRoutes)
+    .route("/", mediaGDriveRoutes)
+    .route("/", mediaTranscriptRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

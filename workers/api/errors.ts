@@ -20,6 +20,8 @@ export const errorStatus = {
   PRECONDITION_REQUIRED: 428,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  /** A media provider (YouTube, 3Play Media, Google Drive) failed; the caller may retry. */
+  PROVIDER_UNAVAILABLE: 502,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;
@@ -43,6 +45,7 @@ const titles: Record<ErrorCode, string> = {
   PRECONDITION_REQUIRED: "Send If-Match with the ETag you read",
   RATE_LIMITED: "Too many attempts; try again later",
   INTERNAL: "Something went wrong on our side",
+  PROVIDER_UNAVAILABLE: "A media provider did not answer as expected",
 };
 
 export type FieldError = { field: string; message: string };

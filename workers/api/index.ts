@@ -3,6 +3,6 @@
 // Worker exports besides fetch.
 import { createWorker } from "../worker.ts";
 
-export { SitePublisher } from "../worker.ts";
+export { MediaPipeline, SitePublisher } from "../worker.ts";
 
 export default createWorker();

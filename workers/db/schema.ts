@@ -1,7 +1,14 @@
 // D1 schema. Tables snake_case plural, drizzle properties camelCase.
 // `migrations/` is generated from this file by `npm run db:generate`; never edit migrations by hand.
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 import type { BuildReport } from "#schemas/build-job";
 
 const timestamps = {
@@ -83,6 +90,9 @@ export const tenants = sqliteTable("tenants", {
   id: text("id").primaryKey(),
   slug: text("slug").notNull().unique(),
   name: text("name").notNull(),
+  /** Media limits (bytes); null = the platform default (workers/domain/media-limits.ts). */
+  mediaMaxFileBytes: integer("media_max_file_bytes"),
+  mediaQuotaBytes: integer("media_quota_bytes"),
   ...timestamps,
 });
 
@@ -490,4 +500,166 @@ export const siteDomains = sqliteTable(
     ...timestamps,
   },
   (t) => [index("site_domains_site_idx").on(t.siteId)],
+);
+
+// ---- Media library (issue 6; docs/decisions/012-media-uploads.md) ----
+
+export const mediaKinds = ["document", "image", "video", "other"] as const;
+export const mediaStatuses = ["uploading", "ready", "failed", "deleted"] as const;
+
+/**
+ * One uploaded file of a site's media library. The original lives in R2 MEDIA at `r2_key`
+ * (server-generated: the resource's file key, so the builder links it like an imported
+ * resource's file); derived files (thumbnails, web MP4, poster, captions) are listed in
+ * `variants`, under `t/<tenant>/s/<site>/media/<id>/`. While `uploading`, the R2 multipart
+ * upload id is kept here and each stored part in `media_upload_parts`.
+ */
+export const mediaItems = sqliteTable(
+  "media_items",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    /** The resource content item this file backs (its uid is chosen when the upload starts). */
+    resourceUid: text("resource_uid"),
+    r2Key: text("r2_key").notNull(),
+    filename: text("filename").notNull(),
+    declaredType: text("declared_type").notNull(),
+    /** The type the file's first bytes show (null until the upload completes). */
+    sniffedType: text("sniffed_type"),
+    kind: text("kind", { enum: mediaKinds }).notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256"),
+    status: text("status", { enum: mediaStatuses }).notNull().default("uploading"),
+    /** Why the item failed (a failed upload or a failed pipeline step that left it unusable). */
+    error: text("error"),
+    uploadId: text("upload_id"),
+    partSize: integer("part_size").notNull(),
+    partCount: integer("part_count").notNull(),
+    /** Filled by the pipeline: width, height, duration_seconds, … */
+    metadata: text("metadata", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    /** Derived files: [{ role, key, type, size, width?, height?, lang? }]. */
+    variants: text("variants", { mode: "json" }).notNull().$type<MediaVariantRow[]>(),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    deletedAt: integer("deleted_at", { mode: "timestamp_ms" }),
+    ...timestamps,
+  },
+  (t) => [
+    index("media_items_site_created_idx").on(t.siteId, t.id),
+    index("media_items_tenant_sha_idx").on(t.tenantId, t.sha256),
+    index("media_items_site_resource_idx").on(t.siteId, t.resourceUid),
+    index("media_items_status_idx").on(t.status, t.updatedAt),
+  ],
+);
+
+export type MediaVariantRow = {
+  role: string;
+  key: string;
+  type: string;
+  size: number;
+  width?: number;
+  height?: number;
+  lang?: string;
+  label?: string;
+};
+
+/** The parts of an R2 multipart upload stored so far (resume asks for them). */
+export const mediaUploadParts = sqliteTable(
+  "media_upload_parts",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    mediaId: text("media_id")
+      .notNull()
+      .references(() => mediaItems.id, { onDelete: "cascade" }),
+    partNumber: integer("part_number").notNull(),
+    etag: text("etag").notNull(),
+    size: integer("size").notNull(),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [uniqueIndex("media_upload_parts_uq").on(t.mediaId, t.partNumber)],
+);
+
+// ---- Media jobs (issue 6; docs/decisions/013-media-pipeline.md) ----
+
+export const mediaJobKinds = [
+  "image_metadata",
+  "thumbnails",
+  "transcode",
+  "poster",
+  "captions",
+  "youtube_upload",
+  "transcript_order",
+] as const;
+export const mediaJobStates = ["queued", "running", "done", "failed"] as const;
+
+/**
+ * One step of a media item's pipeline (one per item and kind), as the item's MediaPipeline
+ * Durable Object runs it: what people see and retry. The object keeps its own copy for its
+ * alarm; this row is written on every change, so an item's jobs are never out of sight.
+ */
+export const mediaJobs = sqliteTable(
+  "media_jobs",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    mediaId: text("media_id")
+      .notNull()
+      .references(() => mediaItems.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: mediaJobKinds }).notNull(),
+    state: text("state", { enum: mediaJobStates }).notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    maxAttempts: integer("max_attempts").notNull().default(3),
+    lastError: text("last_error"),
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+    /** What the step produced (schemas/media-jobs.ts, jobOutput). */
+    output: text("output", { mode: "json" }).$type<{
+      metadata: Record<string, unknown>;
+      variants: MediaVariantRow[];
+    }>(),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("media_jobs_media_kind_uq").on(t.mediaId, t.kind),
+    index("media_jobs_tenant_state_idx").on(t.tenantId, t.state, t.updatedAt),
+  ],
+);
+
+// ---- Media providers (issue: media library; ADR 014) ----
+
+export const providerNames = ["youtube", "threeplay", "gdrive"] as const;
+
+/**
+ * A tenant's credentials for an optional media provider (YouTube, 3Play Media, Google Drive):
+ * one row per tenant and provider. `config` holds what may be shown (an OAuth client id, a
+ * turnaround level); the secrets are one AES-GCM sealed JSON object (workers/providers/
+ * secret-box.ts, bound to the tenant and provider), never returned by the API.
+ */
+export const tenantProviders = sqliteTable(
+  "tenant_providers",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    provider: text("provider", { enum: providerNames }).notNull(),
+    config: text("config", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    secretCiphertext: text("secret_ciphertext").notNull(),
+    /** The last characters of the main secret, so admins can tell which one is set. */
+    secretHint: text("secret_hint").notNull(),
+    updatedBy: text("updated_by").references(() => users.id, { onDelete: "set null" }),
+    ...timestamps,
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.provider] })],
 );

@@ -10,6 +10,7 @@
 // rollback and unpublish purge; preview is never cached (private, no-store, noindex).
 import type { BuildTarget } from "#schemas/build-job";
 import { blobKey, siteMediaPrefix } from "#schemas/deploy";
+import { mediaSafetyHeaders } from "#workers/domain/media";
 import { createPurgeClient } from "#workers/domain/purge";
 import { parseSiteHost, siteCacheTag } from "#workers/domain/site-hosts";
 import { type Config, config } from "#workers/env";
@@ -50,7 +51,10 @@ function respond(
   init: { headers?: HeadersInit; cache?: string } = {},
 ): Response {
   const headers = new Headers(init.headers);
+  // A response's own policy (an uploaded SVG's sandbox) is kept, with the site-wide one added.
+  const own = headers.get("content-security-policy");
   applySecurityHeaders(headers, served.https);
+  if (own) headers.set("content-security-policy", `${own}; frame-ancestors 'self'`);
   if (served.target === "preview") {
     headers.set("cache-control", "private, no-store");
     headers.set("x-robots-tag", "noindex");
@@ -177,6 +181,12 @@ export async function handleDelivery(
         cache: SHORT,
         // A file deleted from the media library since: gone, not an outage.
         missing: "not-found",
+        // Uploaded files are the authors', not the theme's: never sniffed, and anything that
+        // could run script on the site's origin (SVG, HTML) downloaded and sandboxed (ADR 012).
+        headers: mediaSafetyHeaders(
+          media.contentType,
+          media.key.slice(media.key.lastIndexOf("/") + 1),
+        ),
       });
     }
   }
@@ -234,11 +244,13 @@ async function serveStored(
     etag: string;
     cache: string;
     missing?: "unavailable" | "not-found";
+    headers?: Record<string, string>;
   },
 ): Promise<Response> {
   const head = request.method === "HEAD";
   const { etag, cache } = file;
   const headers = new Headers({
+    ...file.headers,
     "content-type": file.contentType,
     etag,
     "accept-ranges": "bytes",

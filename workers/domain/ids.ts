@@ -21,7 +21,9 @@ export type IdPrefix =
   | "req"
   | "dep"
   | "psch"
-  | "rbd";
+  | "rbd"
+  | "med"
+  | "mjob";
 
 function encodeTime(ms: number): string {
   let out = "";

@@ -28,6 +28,8 @@ export const permissions = {
   "domains:manage": "tenant",
   /** Start and cancel a mass rebuild of the tenant's published sites. */
   "sites:rebuild": "tenant",
+  /** Set, replace and remove the tenant's media provider credentials (YouTube, 3Play, Drive). */
+  "providers:manage": "tenant",
   // Site-scoped permissions (path carries {tenantId} and {siteId}).
   "site:read": "site",
   "site:edit": "site",
@@ -59,6 +61,7 @@ const tenantGrants: Record<TenantRole, ReadonlySet<TenantPermission>> = {
     "webhooks:manage",
     "domains:manage",
     "sites:rebuild",
+    "providers:manage",
   ]),
   admin: new Set<TenantPermission>([
     "tenant:read",
@@ -75,6 +78,7 @@ const tenantGrants: Record<TenantRole, ReadonlySet<TenantPermission>> = {
     "webhooks:manage",
     "domains:manage",
     "sites:rebuild",
+    "providers:manage",
   ]),
   author: new Set<TenantPermission>(["tenant:read", "members:read", "tokens:own", "sites:create"]),
   member: new Set<TenantPermission>(["tenant:read", "tokens:own"]),

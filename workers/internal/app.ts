@@ -7,6 +7,8 @@
 //   (workers/domain/job-signing.ts; method, path and body signed; five-minute window). A forged
 //   request fails the signature; a replayed one is ignored by the SitePublisher (it accepts a
 //   job's reports only forwards and only for its running job).
+// - POST /media/{mediaId}/jobs/{jobId}/result: a media job's progress or result from the builder,
+//   signed the same way; the item's MediaPipeline takes it only for the running attempt (token).
 
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
@@ -18,12 +20,14 @@ import {
   type SiteMediaPage,
   siteMediaPrefix,
 } from "#schemas/deploy";
+import { mediaJobResult, type SiteMediaVariantsPage } from "#schemas/media-jobs";
 import { activateBody, offlineBody } from "#schemas/publish";
 import type { StarterConfig } from "#schemas/starter";
 import { problemResponse } from "#workers/api/errors";
 import { exportFiles, exportSiteOf } from "#workers/api/routes/site-export";
 import { createDb } from "#workers/db/client";
 import { getSiteWithTenant, updateDeploy } from "#workers/db/queries/deploys";
+import { siteMediaWithVariants } from "#workers/db/queries/media-jobs";
 import { getStarterVersionById } from "#workers/db/queries/starters";
 import { deploys } from "#workers/db/schema";
 import { tarWriter } from "#workers/domain/archive/index";
@@ -31,12 +35,16 @@ import { verifyRequest } from "#workers/domain/job-signing";
 import { deployIdOfJob } from "#workers/domain/publish-machine";
 import { verifyToken } from "#workers/domain/signed-tokens";
 import { config } from "#workers/env";
+import { pipelineOf } from "#workers/media/pipeline";
+import { providerInternal } from "#workers/providers/internal-routes";
 import { publisherOf } from "#workers/publishing/publisher";
 
 export const INTERNAL_BASE = "/internal/v1";
 
 const SITE_ID = /^site_[0-9A-Z]{26}$/;
 const DEPLOY_ID = /^dep_[0-9A-Z]{26}$/;
+const MEDIA_ID = /^med_[0-9A-Z]{26}$/;
+const MEDIA_JOB_ID = /^mjob_[0-9A-Z]{26}$/;
 // A status with a log tail (64 KiB) and a build report (at most ~100 KiB).
 const MAX_CALLBACK_BYTES = 256 * 1024;
 
@@ -123,6 +131,8 @@ export const internal = new Hono<{ Bindings: Env }>()
       { status: c.res.status, headers },
     );
   })
+  // 3Play Media's media fetch and status callback (workers/providers/internal-routes.ts).
+  .route("/providers", providerInternal)
   .get("/exports/:deployId", async (c) => {
     const claims = await exportClaims(c.req.raw, c.env, c.req.param("deployId"));
     if (claims instanceof Response) return claims;
@@ -162,6 +172,35 @@ export const internal = new Hono<{ Bindings: Env }>()
       items.push({ uid, key: object.key, size: object.size, etag: object.httpEtag });
     }
     const page: SiteMediaPage = { items, cursor: listed.truncated ? listed.cursor : null };
+    return c.json(page, 200, { "cache-control": "no-store" });
+  })
+  // The derived files of the site's media (thumbnails, web MP4, poster, captions), for the
+  // theme and the deploy's media references; etags from R2, one listing per item.
+  .get("/exports/:deployId/media-variants", async (c) => {
+    const claims = await exportClaims(c.req.raw, c.env, c.req.param("deployId"));
+    if (claims instanceof Response) return claims;
+    const after = c.req.query("cursor") ?? null;
+    const rows = await siteMediaWithVariants(createDb(c.env.DB), claims.t, claims.s, after, 100);
+    const items: SiteMediaVariantsPage["items"] = [];
+    for (const row of rows.slice(0, 100)) {
+      const prefix = `t/${claims.t}/s/${claims.s}/media/${row.id}/`;
+      const listed = await c.env.MEDIA.list({ prefix, limit: 1000 });
+      const etags = new Map(listed.objects.map((o) => [o.key, o.httpEtag]));
+      const variants = row.variants.flatMap((v) => {
+        const etag = etags.get(v.key);
+        const name = v.key.slice(prefix.length);
+        // Only the item's own files that are really there.
+        if (!etag || !v.key.startsWith(prefix) || name.includes("/")) return [];
+        return [{ ...v, name, etag }];
+      });
+      if (variants.length > 0 && row.resourceUid) {
+        items.push({ uid: row.resourceUid, mediaId: row.id, metadata: row.metadata, variants });
+      }
+    }
+    const page: SiteMediaVariantsPage = {
+      items,
+      cursor: rows.length > 100 ? (rows[99]?.id ?? null) : null,
+    };
     return c.json(page, 200, { "cache-control": "no-store" });
   })
   // One stored file of the site, for the offline copy (only keys under the site's prefix).
@@ -245,6 +284,37 @@ export const internal = new Hono<{ Bindings: Env }>()
     });
     await publisherOf(c.env, siteId).changed(siteId, deploy.tenantId);
     return c.json({ ok: true });
+  })
+  .post("/media/:mediaId/jobs/:jobId/result", async (c) => {
+    const { mediaId, jobId } = c.req.param();
+    if (!MEDIA_ID.test(mediaId) || !MEDIA_JOB_ID.test(jobId)) {
+      return problemResponse("NOT_FOUND", "No such media job");
+    }
+    const v = await signedJson(c.req.raw, c.env, mediaJobResult);
+    if (!v.ok) return v.response;
+    if (v.body.jobId !== jobId) {
+      return problemResponse("VALIDATION_FAILED", "jobId does not match the path", {
+        errors: [{ field: "jobId", message: "must match the path" }],
+      });
+    }
+    const body = v.body;
+    if (body.state === "done" && !body.output) {
+      return problemResponse("VALIDATION_FAILED", "A done result needs its output", {
+        errors: [{ field: "output", message: "required when state is done" }],
+      });
+    }
+    const result =
+      body.state === "running"
+        ? ({ state: "running" } as const)
+        : body.state === "done" && body.output
+          ? ({ state: "done", output: body.output } as const)
+          : ({
+              state: "failed",
+              error: body.error ?? "The builder reported a failure without a reason",
+              permanent: body.permanent === true,
+            } as const);
+    const out = await pipelineOf(c.env, mediaId).result(jobId, body.token, result);
+    return c.json({ ok: true, ignored: out.ignored });
   })
   .all("*", (c) =>
     problemResponse("NOT_FOUND", "No such endpoint", { instance: new URL(c.req.url).pathname }),

@@ -43,6 +43,7 @@ import {
 import { signToken } from "#workers/domain/signed-tokens";
 import { siteBaseUrl, siteCacheTag } from "#workers/domain/site-hosts";
 import { config } from "#workers/env";
+import { requestYouTubePublic } from "#workers/providers/youtube-public";
 import { afterPointerChange, auditRow, switchPointer } from "#workers/publishing/pointers";
 import { loadPublishStatus } from "#workers/publishing/views";
 
@@ -235,6 +236,10 @@ export class SitePublisher extends DurableObject<Env> {
       run.deadline = now + this.stallMs;
       await this.save();
       await afterPointerChange(this.env, s.siteId);
+      // The site is out: its unlisted YouTube videos go public (ADR 014; best effort, queued).
+      if (run.target === "live") {
+        await requestYouTubePublic(this.env, db, { tenantId: s.tenantId, siteId: s.siteId });
+      }
       return { ok: true };
     });
     if (out.ok) await this.broadcast();

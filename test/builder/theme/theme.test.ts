@@ -21,6 +21,8 @@ const COURSE = "ocw-ci-test-course.course";
 const OCW_STUDIO = "ocw-ci-test-course.ocw-studio";
 const SECTION_1 = "d9eb8c7e-b9ac-42db-83d1-5e36b8189f5d";
 const MISSING_UID = "00000000-0000-4000-8000-000000000000";
+const LECTURE_2 = "0b7a3c3e-8a59-4a3f-9a55-4f6f9c1d2e11";
+const DIAGRAM = "0b7a3c3e-8a59-4a3f-9a55-4f6f9c1d2e12";
 
 const extra: Record<string, string> = {
   "content/instructors/jane-doe.md": [
@@ -56,6 +58,70 @@ const extra: Record<string, string> = {
     "---",
     "",
   ].join("\n"),
+  // An uploaded video and image the media pipeline processed: data/lectern_media.json is what
+  // the builder writes from the Worker's list of derived files (builder/src/media-refs.ts).
+  "content/resources/lecture-2.md": [
+    "---",
+    "content_type: resource",
+    `file: /files/${LECTURE_2}/lecture-2.mov`,
+    "file_size: 4000000",
+    "file_type: video/quicktime",
+    "resourcetype: Video",
+    "title: Lecture 2",
+    `uid: ${LECTURE_2}`,
+    "---",
+    "",
+  ].join("\n"),
+  "content/resources/diagram.md": [
+    "---",
+    "content_type: resource",
+    `file: /files/${DIAGRAM}/diagram.png`,
+    "file_type: image/png",
+    "image_metadata:",
+    "  image-alt: A free-body diagram",
+    "resourcetype: Image",
+    "title: Diagram",
+    `uid: ${DIAGRAM}`,
+    "---",
+    "",
+  ].join("\n"),
+  "data/lectern_media.json": JSON.stringify({
+    [LECTURE_2]: {
+      width: 1920,
+      height: 1080,
+      duration_seconds: 62.5,
+      web_mp4: { path: `_media/${LECTURE_2}/web.mp4`, type: "video/mp4", width: 1280, height: 720 },
+      poster: { path: `_media/${LECTURE_2}/poster.jpg`, type: "image/jpeg" },
+      captions: [
+        {
+          path: `_media/${LECTURE_2}/captions.en.vtt`,
+          type: "text/vtt",
+          lang: "en",
+          label: "English",
+        },
+        {
+          path: `_media/${LECTURE_2}/captions.fr.vtt`,
+          type: "text/vtt",
+          lang: "fr",
+          label: "French",
+        },
+      ],
+      transcripts: [
+        { path: `_media/${LECTURE_2}/transcript.en.txt`, type: "text/plain", lang: "en" },
+      ],
+      thumbnails: [],
+    },
+    [DIAGRAM]: {
+      width: 1600,
+      height: 1200,
+      thumbnails: [
+        { path: `_media/${DIAGRAM}/w320.webp`, type: "image/webp", width: 320, height: 240 },
+        { path: `_media/${DIAGRAM}/w640.webp`, type: "image/webp", width: 640, height: 480 },
+      ],
+      captions: [],
+      transcripts: [],
+    },
+  }),
   "content/pages/section-1-child.md": [
     "---",
     "content_type: page",
@@ -308,6 +374,30 @@ describe("pages and resources", () => {
     );
     expect(html).toContain('<a href="/lecture-1.pdf">Transcript (English)</a>');
     expect(html).toContain("Download video (MP4, 2.5 MB)");
+  });
+
+  it("plays the media pipeline's web MP4 with its poster, caption tracks and transcript", async () => {
+    const html = await readOutput(build("extra"), "resources/lecture-2/index.html");
+    expect(html).toContain(`poster="/_media/${LECTURE_2}/poster.jpg"`);
+    expect(html).toContain(`<source src="/_media/${LECTURE_2}/web.mp4" type="video/mp4">`);
+    expect(html).toContain(
+      `<track kind="captions" src="/_media/${LECTURE_2}/captions.en.vtt" srclang="en" label="English" default>`,
+    );
+    expect(html).toContain(
+      `<track kind="captions" src="/_media/${LECTURE_2}/captions.fr.vtt" srclang="fr" label="French">`,
+    );
+    expect(html).toContain(
+      `<a href="/_media/${LECTURE_2}/transcript.en.txt">Transcript (English)</a>`,
+    );
+    // The download stays the original.
+    expect(html).toContain(`<a href="/files/${LECTURE_2}/lecture-2.mov" download>`);
+  });
+
+  it("gives uploaded images the pipeline's thumbnails as a srcset, with their size", async () => {
+    const html = await readOutput(build("extra"), "resources/diagram/index.html");
+    expect(html).toContain(
+      `<img src="/files/${DIAGRAM}/diagram.png" alt="A free-body diagram" srcset="/_media/${DIAGRAM}/w320.webp 320w, /_media/${DIAGRAM}/w640.webp 640w, /files/${DIAGRAM}/diagram.png 1600w" sizes="(min-width: 60rem) 56rem, 100vw" width="1600" height="1200"`,
+    );
   });
 
   it("offers documents for download with type and size", async () => {

@@ -5,16 +5,18 @@
 // route joins the matrix by being declared; a route the matrix cannot build a call for fails
 // loudly until it is taught (see `pathParams`, `bodyValues` and `bodyOverrides` below).
 import { env } from "cloudflare:workers";
+import { desc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { SiteRole, TenantRole } from "#schemas/roles";
 import { api } from "#workers/api/app";
 import { insertItem, insertRevision } from "#workers/db/queries/content";
 import { insertDeploy } from "#workers/db/queries/deploys";
 import { insertDomain } from "#workers/db/queries/domains";
+import { insertMediaItem, putUploadPart } from "#workers/db/queries/media";
 import { insertCollaborator, insertSite, updateSite } from "#workers/db/queries/sites";
 import { insertStarter, insertStarterVersion } from "#workers/db/queries/starters";
 import { insertTenant } from "#workers/db/queries/tenants";
-import { publishSchedules, rebuilds } from "#workers/db/schema";
+import { mediaItems, mediaJobs, publishSchedules, rebuilds } from "#workers/db/schema";
 import { tarWriter } from "#workers/domain/archive/index";
 import { builtInStarterIds, ensureBuiltInStarters } from "#workers/domain/builtin-starters";
 import { newId } from "#workers/domain/ids";
@@ -44,6 +46,8 @@ import {
   TENANT_ROLES,
   uniq,
 } from "../../factories.ts";
+import { buildZip } from "../../support/archive-builders.ts";
+import { driveFolderFor } from "../providers/support.ts";
 
 // ---- The document ----
 
@@ -327,6 +331,13 @@ async function world(c: CallerKind): Promise<World> {
   return { a, b, caller: { token: token.secret, userId: person.id, inA: c.tenant === "A" } };
 }
 
+/** A small file that is a PNG by its first bytes (the media routes sniff what they store). */
+const MATRIX_PNG = (() => {
+  const bytes = new Uint8Array(200);
+  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 0);
+  return bytes;
+})();
+
 /** A real resource of tenant A for each path parameter, so the call reaches its handler. */
 /** A preview deploy of A's site that was published, with an offline copy in SITES. */
 async function deployOfA(w: World): Promise<string> {
@@ -405,6 +416,86 @@ const pathParams: Record<string, (w: World, op: string) => Promise<string>> = {
     await insertDomain(db(), { hostname, tenantId: w.a.id, siteId: w.a.siteId }).run();
     return hostname;
   },
+  provider: async () => "threeplay",
+  // A ready video in A's site (a fresh one per call), stored in MEDIA; for the upload routes an
+  // upload in progress (R2 multipart) of a small PNG, whose one part is there for `complete`.
+  mediaId: async (w, op) => {
+    const id = newId("med");
+    if (op.includes("/media/uploads/")) {
+      const r2Key = `t/${w.a.id}/s/${w.a.siteId}/files/${crypto.randomUUID()}/matrix.png`;
+      const multipart = await env.MEDIA.createMultipartUpload(r2Key);
+      await insertMediaItem(db(), {
+        id,
+        tenantId: w.a.id,
+        siteId: w.a.siteId,
+        r2Key,
+        filename: "matrix.png",
+        declaredType: "image/png",
+        kind: "image",
+        size: MATRIX_PNG.byteLength,
+        status: "uploading",
+        uploadId: multipart.uploadId,
+        partSize: 10 * 1024 * 1024,
+        partCount: 1,
+        metadata: {},
+        variants: [],
+      }).run();
+      if (op.endsWith("/complete")) {
+        const part = await multipart.uploadPart(1, MATRIX_PNG);
+        await putUploadPart(db(), w.a.id, id, {
+          partNumber: 1,
+          etag: part.etag,
+          size: MATRIX_PNG.byteLength,
+        }).run();
+      }
+      return id;
+    }
+    const r2Key = `t/${w.a.id}/s/${w.a.siteId}/files/matrix/${id}.mp4`;
+    await env.MEDIA.put(r2Key, new Uint8Array(1024));
+    await insertMediaItem(db(), {
+      id,
+      tenantId: w.a.id,
+      siteId: w.a.siteId,
+      r2Key,
+      filename: "matrix.mp4",
+      declaredType: "video/mp4",
+      sniffedType: "video/mp4",
+      kind: "video",
+      size: 1024,
+      status: "ready",
+      partSize: 10 * 1024 * 1024,
+      partCount: 1,
+      metadata: {},
+      variants: [],
+    }).run();
+    return id;
+  },
+  partNumber: async () => "1",
+  // A failed job of the media item the path names (the one {mediaId} just made).
+  jobId: async (w) => {
+    const [item] = await db()
+      .select({ id: mediaItems.id })
+      .from(mediaItems)
+      .where(eq(mediaItems.siteId, w.a.siteId))
+      .orderBy(desc(mediaItems.createdAt), desc(mediaItems.id))
+      .limit(1);
+    if (!item) throw new Error("{jobId} needs a media item made by {mediaId} first");
+    const id = newId("mjob");
+    await db()
+      .insert(mediaJobs)
+      .values({
+        id,
+        tenantId: w.a.id,
+        siteId: w.a.siteId,
+        mediaId: item.id,
+        kind: "transcode",
+        state: "failed",
+        attempts: 3,
+        lastError: "matrix",
+      })
+      .run();
+    return id;
+  },
   collaboratorId: async (w) => {
     const person = await addMember(w.a.id, "member", { signedIn: false });
     const id = newId("col");
@@ -438,6 +529,10 @@ const bodyValues: Record<string, (w: World) => Promise<unknown>> = {
   hostname: async () => `${uniq("m").toLowerCase()}.matrix.example`,
   siteId: async (w) => w.a.siteId,
   runAt: async () => new Date(Date.now() + 86_400_000).toISOString(),
+  clientId: async () => "matrix-client.apps.googleusercontent.com",
+  clientSecret: async () => "matrix-client-secret",
+  refreshToken: async () => "1//matrix-refresh-token",
+  apiKey: async () => "matrix-3play-api-key",
 };
 
 /** Request headers by (lower-case) name, for operations that declare them. */
@@ -447,6 +542,12 @@ const headerValues: Record<string, string> = {
 
 /** Whole bodies for operations whose fields must refer to something real together. */
 const bodyOverrides: Record<string, (w: World) => Promise<Record<string, unknown>>> = {
+  "POST /tenants/{tenantId}/sites/{siteId}/media/uploads": async () => ({
+    filename: "matrix.png",
+    type: "image/png",
+    size: MATRIX_PNG.byteLength,
+  }),
+  "PUT /tenants/{tenantId}/media-limits": async () => ({ maxFileBytes: null, quotaBytes: null }),
   "POST /auth/sign-in": async () => ({ email: (await createUser()).email, password: PASSWORD }),
   "POST /tenants/{tenantId}/sites/{siteId}/collaborators": async (w) => ({
     userId: (await addMember(w.a.id, "member", { signedIn: false })).id,
@@ -460,6 +561,10 @@ const bodyOverrides: Record<string, (w: World) => Promise<Record<string, unknown
     fields: { title: `Matrix page ${uniq()}` },
   }),
   "PATCH /tenants/{tenantId}/sites/{siteId}/content/{uid}": async () => ({ body: "Changed" }),
+  // Google Drive set up for A with a folder the fake Drive serves (test/support/fake-providers.ts).
+  "POST /tenants/{tenantId}/sites/{siteId}/media/import/gdrive": async (w) => ({
+    folderId: await driveFolderFor(w.a.id),
+  }),
   "POST /tenants/{tenantId}/sites/{siteId}/rollback": async (w) => ({
     target: "preview",
     deployId: await deployOfA(w),
@@ -517,6 +622,16 @@ async function sample(schema: JsonSchema, name: string, w: World, where: string)
 
 /** Non-JSON request bodies, by operation: a one-page course archive for the importer. */
 const rawBodies: Record<string, () => Promise<{ body: Uint8Array<ArrayBuffer>; type: string }>> = {
+  // One part of the upload {mediaId} made (the whole small PNG).
+  "PUT /tenants/{tenantId}/sites/{siteId}/media/uploads/{mediaId}/parts/{partNumber}":
+    async () => ({
+      body: MATRIX_PNG,
+      type: "application/octet-stream",
+    }),
+  "POST /tenants/{tenantId}/sites/{siteId}/media/import": async () => ({
+    body: await buildZip([{ name: "matrix/picture.png", data: MATRIX_PNG }]),
+    type: "application/zip",
+  }),
   "POST /tenants/{tenantId}/sites/import": async () => {
     const page = `---\ncontent_type: page\ntitle: Matrix\nuid: ${crypto.randomUUID()}\n---\nHello\n`;
     const tar = tarWriter(

@@ -72,6 +72,51 @@ describe("media in published sites", () => {
   });
 });
 
+describe("uploaded files are never run as the site's own code", () => {
+  it("serves SVG as a sandboxed attachment and a PDF inline, neither sniffed", async () => {
+    const site = await createSite();
+    const svgKey = resourceMediaKey(site.t.tenant.id, site.siteId, crypto.randomUUID(), "logo.svg");
+    const pdfKey = resourceMediaKey(
+      site.t.tenant.id,
+      site.siteId,
+      crypto.randomUUID(),
+      "notes.pdf",
+    );
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>';
+    await env.MEDIA.put(svgKey, svg);
+    await env.MEDIA.put(pdfKey, PDF);
+    const deployId = await uploadDeploy({ "index.html": { body: "<h1>Home</h1>" } });
+    const manifest = JSON.parse(
+      (await (await env.SITES.get(deployManifestKey(deployId)))?.text()) ?? "{}",
+    ) as DeployManifest;
+    manifest.media = {
+      "logo.svg": { key: svgKey, size: svg.length, contentType: "image/svg+xml", etag: '"s"' },
+      "notes.pdf": {
+        key: pdfKey,
+        size: PDF.byteLength,
+        contentType: "application/pdf",
+        etag: '"p"',
+      },
+    };
+    await env.SITES.put(deployManifestKey(deployId), JSON.stringify(manifest));
+    await activate(site.siteId, "live", deployId);
+
+    const logo = await deliver(site.live("/logo.svg"));
+    expect(logo.status).toBe(200);
+    expect(logo.headers.get("content-type")).toBe("image/svg+xml");
+    expect(logo.headers.get("content-disposition")).toMatch(/^attachment; filename="logo.svg"/);
+    expect(logo.headers.get("content-security-policy")).toMatch(/^sandbox; default-src 'none'/);
+    expect(logo.headers.get("content-security-policy")).toContain("frame-ancestors 'self'");
+    expect(logo.headers.get("x-content-type-options")).toBe("nosniff");
+
+    const notes = await deliver(site.live("/notes.pdf"));
+    expect(notes.headers.get("content-disposition")).toMatch(/^inline; filename="notes.pdf"/);
+    expect(notes.headers.get("content-security-policy")).toBe("frame-ancestors 'self'");
+    expect(notes.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+});
+
 describe("the builder's media listing", () => {
   it("lists the site's stored resource files, page by page, with the export token only", async () => {
     const site = await createSite();

@@ -27,6 +27,8 @@ export type EditorEnv = {
   selfUid: string | null;
   /** An import referenced a file its archive did not contain. */
   fileMissing: boolean;
+  /** Where a file field uploads to (the site's media library), when the item can take one. */
+  media?: { tenantId: string; siteId: string };
 };
 
 export const EditorEnvContext = createContext<EditorEnv | null>(null);

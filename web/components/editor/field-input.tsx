@@ -1,8 +1,11 @@
 // One widget per starter `widget`. The simple ones (text, choices, yes/no, site names) are
 // here; relations, hierarchical selects, menus, markdown and objects have their own modules.
 import { useState } from "react";
+import { useRevalidator } from "react-router";
 import type { StarterField } from "#schemas/starter";
 import { isCrossSite, optionsOf } from "../../lib/content-values.ts";
+import { MediaUploader } from "../media/uploader.tsx";
+import { useEditorEnv } from "./editor-context.ts";
 import { ObjectInput, type WidgetProps } from "./field-list.tsx";
 import { HierarchyInput } from "./hierarchy-input.tsx";
 import { MarkdownInput } from "./markdown-input.tsx";
@@ -57,18 +60,36 @@ function TextInput(p: WidgetProps) {
   );
 }
 
-/** A media path for now (uploads come with the media library); a missing file is flagged. */
+/**
+ * The file's path, and (with scripts, for a saved item without a file, or whose imported file
+ * is missing) an uploader that gives this item its file through the media library; the page
+ * then reloads the item, which has a new version.
+ */
 function FileInput(p: WidgetProps) {
+  const env = useEditorEnv();
+  const revalidator = useRevalidator();
+  const canUpload =
+    env.hydrated && env.media && env.selfUid && (asText(p.value) === "" || env.fileMissing);
   return (
-    <input
-      type="text"
-      {...controlProps(p)}
-      spellCheck={false}
-      autoCapitalize="none"
-      placeholder="/courses/…/file.pdf"
-      value={asText(p.value)}
-      onChange={(e) => p.onChange(e.target.value)}
-    />
+    <>
+      <input
+        type="text"
+        {...controlProps(p)}
+        spellCheck={false}
+        autoCapitalize="none"
+        placeholder="/courses/…/file.pdf"
+        value={asText(p.value)}
+        onChange={(e) => p.onChange(e.target.value)}
+      />
+      {canUpload && env.media && env.selfUid ? (
+        <MediaUploader
+          tenantId={env.media.tenantId}
+          siteId={env.media.siteId}
+          resourceUid={env.selfUid}
+          onFinished={() => revalidator.revalidate()}
+        />
+      ) : null}
+    </>
   );
 }
 

@@ -35,6 +35,7 @@ import { publishSchedules } from "#workers/db/schema";
 import { auditStatement } from "#workers/domain/audit";
 import { newId } from "#workers/domain/ids";
 import { config } from "#workers/env";
+import { mediaWarnings } from "#workers/media/warnings";
 import { switchPointer } from "#workers/publishing/pointers";
 import { publisherOf } from "#workers/publishing/publisher";
 import { deployView, loadPublishStatus, scheduleView } from "#workers/publishing/views";
@@ -257,7 +258,8 @@ async function publish(c: AppContext, target: "preview" | "live", confirmBrokenL
   });
   const row = await getDeploy(c.get("db"), tenantId, site.id, id);
   if (!row) throw new Error(`deploy ${id} vanished`);
-  return { deploy: deployView(c.env, row, site), coalesced };
+  const warnings = await mediaWarnings(c.get("db"), tenantId, site.id);
+  return { deploy: deployView(c.env, row, site), coalesced, mediaWarnings: warnings };
 }
 
 export const publishRoutes = new OpenAPIHono<AppEnv>()

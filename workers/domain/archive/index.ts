@@ -14,3 +14,4 @@ export { bytesSource, type RandomAccessSource, r2Source } from "./source.ts";
 export { type ReadTarOptions, readTar, type TarEntry } from "./tar-read.ts";
 export { type TarWriterEntry, tarWriter } from "./tar-write.ts";
 export { openZip, type ZipEntry } from "./zip.ts";
+export type { RejectedEntries } from "./zip-directory.ts";

@@ -70,9 +70,18 @@ function u64(v: DataView, at: number, what: string): number {
   return Number(n);
 }
 
+/**
+ * Entries refused one by one instead of failing the whole archive (the media import): an unsafe
+ * name, a link or special file, encryption, an unknown method, a name used twice. The layout of
+ * the archive itself is still checked as a whole.
+ */
+export type RejectedEntries = { path: string; message: string }[];
+const ENTRY_PROBLEMS = new Set(["unsafe_path", "unsupported_entry", "duplicate_path"]);
+
 export async function readCentralDirectory(
   src: RandomAccessSource,
   limits: ArchiveLimits,
+  rejected?: RejectedEntries,
 ): Promise<ZipMember[]> {
   const end = await findEnd(src);
   if (end.entries > limits.maxEntries) {
@@ -95,7 +104,7 @@ export async function readCentralDirectory(
   }
   const directory = await src.read(end.directoryOffset, end.directoryBytes);
   if (directory.length < end.directoryBytes) throw corrupt("the zip is truncated");
-  const members = parseDirectory(directory, end.entries, end.directoryOffset, limits);
+  const members = parseDirectory(directory, end.entries, end.directoryOffset, limits, rejected);
   checkLayout(members, end.directoryOffset);
   return members;
 }
@@ -187,6 +196,7 @@ function parseDirectory(
   count: number,
   directoryOffset: number,
   limits: ArchiveLimits,
+  rejected?: RejectedEntries,
 ): ZipMember[] {
   const d = view(directory);
   const names = new EntryNames();
@@ -209,71 +219,81 @@ function parseDirectory(
     }
     const rawName = directory.subarray(at + CENTRAL_BYTES, at + CENTRAL_BYTES + nameLength);
     const name = decodeName(rawName, (flags & FLAG_UTF8) !== 0);
-    const path = safeEntryPath(name);
-    const sizes = zip64Sizes(
-      {
-        size: d.getUint32(at + 24, true),
-        compressedSize: d.getUint32(at + 20, true),
-        localOffset: d.getUint32(at + 42, true),
-        disk: d.getUint16(at + 34, true),
-      },
-      directory.subarray(
-        at + CENTRAL_BYTES + nameLength,
-        at + CENTRAL_BYTES + nameLength + extraLength,
-      ),
-      path,
-    );
-    if (sizes.disk !== 0) throw multiDisk();
+    let entry: { path: string; folder: boolean; sizes: Sizes };
+    try {
+      const path = safeEntryPath(name);
+      const sizes = zip64Sizes(
+        {
+          size: d.getUint32(at + 24, true),
+          compressedSize: d.getUint32(at + 20, true),
+          localOffset: d.getUint32(at + 42, true),
+          disk: d.getUint16(at + 34, true),
+        },
+        directory.subarray(
+          at + CENTRAL_BYTES + nameLength,
+          at + CENTRAL_BYTES + nameLength + extraLength,
+        ),
+        path,
+      );
+      if (sizes.disk !== 0) throw multiDisk();
 
-    // Unix permissions live in the high half of the external attributes (made on Unix or macOS).
-    const unixType = [3, 19].includes(madeBy >>> 8)
-      ? (d.getUint32(at + 38, true) >>> 16) & 0o170000
-      : 0;
-    if (unixType === 0o120000) {
-      throw new ArchiveError(
-        "unsupported_entry",
-        `entry ${quote(path)} is a symbolic link; only files and folders are imported`,
-        { path },
-      );
-    }
-    if (unixType !== 0 && unixType !== 0o100000 && unixType !== 0o040000) {
-      throw new ArchiveError(
-        "unsupported_entry",
-        `entry ${quote(path)} is a special file; only files and folders are imported`,
-        { path },
-      );
-    }
-    const folder = name.endsWith("/") || name.endsWith("\\") || unixType === 0o040000;
-    if (
-      flags & (FLAG_ENCRYPTED | FLAG_STRONG_ENCRYPTION | FLAG_MASKED_DIRECTORY) ||
-      method === METHOD_AES
-    ) {
-      throw new ArchiveError("unsupported_entry", `entry ${quote(path)} is encrypted`, { path });
-    }
-    if (!folder && method !== 0 && method !== 8) {
-      throw new ArchiveError(
-        "unsupported_entry",
-        `entry ${quote(path)} uses compression method ${method}; only stored and deflate are supported`,
-        { path },
-      );
-    }
-    budget.countEntry(path);
-    if (folder) {
-      names.addFolder(path);
-    } else {
-      names.addFile(path);
-      budget.declareSize(path, sizes.size);
-      if (method === 0 && sizes.compressedSize !== sizes.size) {
-        throw corrupt(`entry ${quote(path)} is stored but its two sizes differ`, path);
+      // Unix permissions live in the high half of the external attributes (made on Unix or macOS).
+      const unixType = [3, 19].includes(madeBy >>> 8)
+        ? (d.getUint32(at + 38, true) >>> 16) & 0o170000
+        : 0;
+      if (unixType === 0o120000) {
+        throw new ArchiveError(
+          "unsupported_entry",
+          `entry ${quote(path)} is a symbolic link; only files and folders are imported`,
+          { path },
+        );
       }
-      checkRatio(limits, sizes.size, sizes.compressedSize, `entry ${quote(path)}`, path);
+      if (unixType !== 0 && unixType !== 0o100000 && unixType !== 0o040000) {
+        throw new ArchiveError(
+          "unsupported_entry",
+          `entry ${quote(path)} is a special file; only files and folders are imported`,
+          { path },
+        );
+      }
+      const folder = name.endsWith("/") || name.endsWith("\\") || unixType === 0o040000;
+      if (
+        flags & (FLAG_ENCRYPTED | FLAG_STRONG_ENCRYPTION | FLAG_MASKED_DIRECTORY) ||
+        method === METHOD_AES
+      ) {
+        throw new ArchiveError("unsupported_entry", `entry ${quote(path)} is encrypted`, { path });
+      }
+      if (!folder && method !== 0 && method !== 8) {
+        throw new ArchiveError(
+          "unsupported_entry",
+          `entry ${quote(path)} uses compression method ${method}; only stored and deflate are supported`,
+          { path },
+        );
+      }
+      budget.countEntry(path);
+      if (folder) {
+        names.addFolder(path);
+      } else {
+        names.addFile(path);
+        budget.declareSize(path, sizes.size);
+        if (method === 0 && sizes.compressedSize !== sizes.size) {
+          throw corrupt(`entry ${quote(path)} is stored but its two sizes differ`, path);
+        }
+        checkRatio(limits, sizes.size, sizes.compressedSize, `entry ${quote(path)}`, path);
+      }
+      if (
+        sizes.localOffset + LOCAL_HEADER_BYTES + nameLength + sizes.compressedSize >
+        directoryOffset
+      ) {
+        throw corrupt(`entry ${quote(path)} lies outside the archive`, path);
+      }
+      entry = { path, folder, sizes };
+    } catch (e) {
+      if (!rejected || !(e instanceof ArchiveError) || !ENTRY_PROBLEMS.has(e.code)) throw e;
+      rejected.push({ path: e.path ?? name, message: e.message });
+      at = next;
+      continue;
     }
-    if (
-      sizes.localOffset + LOCAL_HEADER_BYTES + nameLength + sizes.compressedSize >
-      directoryOffset
-    ) {
-      throw corrupt(`entry ${quote(path)} lies outside the archive`, path);
-    }
+    const { path, folder, sizes } = entry;
     members.push({
       path,
       folder,

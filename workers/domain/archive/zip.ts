@@ -15,7 +15,12 @@ import {
   quote,
 } from "./limits.ts";
 import { type RandomAccessSource, readRange } from "./source.ts";
-import { LOCAL_HEADER_BYTES, readCentralDirectory, type ZipMember } from "./zip-directory.ts";
+import {
+  LOCAL_HEADER_BYTES,
+  type RejectedEntries,
+  readCentralDirectory,
+  type ZipMember,
+} from "./zip-directory.ts";
 
 export type ZipEntry = {
   /** Normalised by `safeEntryPath`. */
@@ -28,12 +33,16 @@ export type ZipEntry = {
   stream(): ReadableStream<Bytes>;
 };
 
-/** Files only, in central directory order; folders are checked and left out. */
+/**
+ * Files only, in central directory order; folders are checked and left out. With `rejected`,
+ * an entry refused on its own (unsafe name, link, encrypted…) is listed there and skipped.
+ */
 export async function openZip(
   src: RandomAccessSource,
   limits: ArchiveLimits,
+  options: { rejected?: RejectedEntries } = {},
 ): Promise<{ entries: ZipEntry[] }> {
-  const members = await readCentralDirectory(src, limits);
+  const members = await readCentralDirectory(src, limits, options.rejected);
   return {
     entries: members.filter((m) => !m.folder).map((m) => new StoredEntry(src, m, limits)),
   };
