@@ -64,6 +64,13 @@ type Failed = {
   mine: EditorValues | null;
 };
 type Conflicted = { ok: false; intent: "conflict"; conflict: Conflict };
+/** A resource that other items link, not deleted: who links it, and a way to delete anyway. */
+type DeleteRefused = {
+  ok: false;
+  intent: "delete";
+  message: string;
+  references: { uid: string; title: string; filename: string }[];
+};
 
 const done = (intent: string, message: string) => data<Done>({ ok: true, intent, message });
 
@@ -192,8 +199,34 @@ export async function action({ params, context, request }: Route.ActionArgs) {
 
   if (intent === "delete") {
     const version = Number(form.get("version"));
-    const res = await content.$delete({ param: params, header: ifMatch(version) });
+    const force = form.get("force") === "1";
+    const res = await content.$delete({
+      param: params,
+      header: ifMatch(version),
+      query: force ? { force: "true" } : {},
+    });
     if (res.ok) return done("delete", "The item was deleted. It can be restored from here.");
+    if (res.status === 409) {
+      const problem = (await res.json().catch(() => null)) as {
+        detail?: string;
+        references?: DeleteRefused["references"];
+      } | null;
+      if (problem?.references?.length) {
+        return data<DeleteRefused>(
+          {
+            ok: false,
+            intent: "delete",
+            message: problem.detail ?? "Other items link this resource.",
+            references: problem.references.map(({ uid, title, filename }) => ({
+              uid,
+              title,
+              filename,
+            })),
+          },
+          { status: 409 },
+        );
+      }
+    }
     if (res.status === 412) {
       return failed(
         "Someone changed the item since you opened it. Check their changes, then delete it again.",

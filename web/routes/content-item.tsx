@@ -26,6 +26,7 @@ export default function ContentItem({ loaderData, actionData }: Route.ComponentP
   const conflict =
     actionData?.ok === false && actionData.intent === "conflict" ? actionData.conflict : null;
   const failed = actionData?.ok === false && actionData.intent === "save" ? actionData : null;
+  const refused = actionData?.ok === false && actionData.intent === "delete" ? actionData : null;
   const message = actionData?.ok
     ? actionData.message
     : created
@@ -107,6 +108,26 @@ export default function ContentItem({ loaderData, actionData }: Route.ComponentP
       )}
 
       <ExtraFields extra={item.extra} />
+
+      {refused && can.write && !item.deleted ? (
+        <section className="panel" aria-labelledby="refused-title" role="alert">
+          <h2 id="refused-title">Not deleted: other items link it</h2>
+          <p>{refused.message}</p>
+          <ul>
+            {refused.references.map((r) => (
+              <li key={r.uid}>
+                <Link to={`${base}/items/${r.uid}`}>{r.title || r.filename}</Link>
+              </li>
+            ))}
+          </ul>
+          <ConfirmAction
+            summary="Delete anyway…"
+            question="Those links will point at nothing once the site is next published. The item can still be restored."
+            confirmLabel={`Delete ${item.title || item.filename} anyway`}
+            fields={{ intent: "delete", version: String(item.version), force: "1" }}
+          />
+        </section>
+      ) : null}
 
       {can.write && !item.deleted ? (
         <div className="danger-zone">

@@ -287,6 +287,66 @@ describe("content items", () => {
     ).toBe(2);
   });
 
+  it("refuses to delete a resource that pages link, naming them, unless forced", async () => {
+    const t = await createTenant();
+    const { base } = await makeSite(t);
+    const cookie = t.roles.admin.cookie;
+    const { item: notes } = await create(base, cookie, {
+      collection: "resource",
+      fields: { title: "Lecture notes", resourcetype: "Document" },
+    });
+    const { item: linking } = await create(base, cookie, {
+      ...page("Week 1"),
+      body: `Read {{% resource_link "${notes.uid}" "the notes" %}}.`,
+    });
+    const refused = await call(`${base}/content/${notes.uid}`, {
+      method: "DELETE",
+      cookie,
+      headers: { "if-match": '"1"' },
+    });
+    const problem = (await expectProblem(refused, 409, "CONFLICT")) as {
+      references?: unknown;
+      detail?: string;
+    };
+    expect(problem.references).toEqual([
+      { uid: linking.uid, collection: "page", filename: linking.filename, title: "Week 1" },
+    ]);
+    expect(problem.detail).toContain("linked from 1 item");
+    // Nothing was written: still version 1, not deleted.
+    const still = await json(await call(`${base}/content/${notes.uid}`, { cookie }));
+    expect(still).toMatchObject({ deleted: false, version: 1 });
+    // Forced, the delete goes through (the file stays for a restore).
+    const forced = await call(`${base}/content/${notes.uid}`, {
+      method: "DELETE",
+      cookie,
+      headers: { "if-match": '"1"' },
+      query: { force: "true" },
+    });
+    expect(forced.status).toBe(200);
+    expect(await json(forced)).toMatchObject({ deleted: true, version: 2 });
+    // Once the page that linked it is gone, a resource deletes without force.
+    const { item: other } = await create(base, cookie, {
+      collection: "resource",
+      fields: { title: "Slides", resourcetype: "Document" },
+    });
+    const plain = await call(`${base}/content/${other.uid}`, {
+      method: "DELETE",
+      cookie,
+      headers: { "if-match": '"1"' },
+    });
+    expect(plain.status).toBe(200);
+    await expectProblem(
+      await call(`${base}/content/${other.uid}`, {
+        method: "DELETE",
+        cookie,
+        headers: { "if-match": '"2"' },
+        query: { force: "maybe" },
+      }),
+      400,
+      "VALIDATION_FAILED",
+    );
+  });
+
   it("soft delete and restore, with revisions; deleted items are listed on request only", async () => {
     const t = await createTenant();
     const { base } = await makeSite(t);

@@ -14,6 +14,7 @@ import {
   revisionSummary,
   updateContentBody,
 } from "#schemas/content";
+import { mediaReference } from "#schemas/media";
 import {
   bumpContentVersion,
   insertItem,
@@ -34,6 +35,7 @@ import {
   titleOf,
 } from "#workers/domain/content";
 import { newId } from "#workers/domain/ids";
+import { pagesReferencing } from "#workers/media/library";
 import {
   checkIfMatch,
   filenameFree,
@@ -124,8 +126,31 @@ const remove = defineRoute({
   permission: "site:edit",
   tags: ["Content"],
   summary: "Delete an item (soft; restorable; If-Match required)",
-  request: { params: itemParam, headers: ifMatch },
-  responses: { 200: itemResponse("Deleted"), ...preconditionResponses },
+  description:
+    "A resource (an item with a file) that other items link is refused (409, with " +
+    "`references`) unless `force=true`; its file stays in R2 while the item can be restored.",
+  request: {
+    params: itemParam,
+    headers: ifMatch,
+    query: z.object({
+      force: z
+        .enum(["true", "false"])
+        .optional()
+        .meta({ description: "Delete a linked resource anyway" }),
+    }),
+  },
+  responses: {
+    200: itemResponse("Deleted"),
+    ...preconditionResponses,
+    409: {
+      description: "Already deleted, or items link this resource; `references` lists them",
+      content: {
+        "application/problem+json": {
+          schema: z.object({ references: z.array(mediaReference).optional() }),
+        },
+      },
+    },
+  },
 });
 
 const restore = defineRoute({
@@ -334,6 +359,26 @@ export const contentRoutes = new OpenAPIHono<AppEnv>()
     const expected = checkIfMatch(c, current);
     const i = current.item;
     if (i.deletedAt !== null) throw new ApiError("CONFLICT", "The item is already deleted");
+    if (c.req.valid("query").force !== "true") {
+      const shape = collectionShape(await siteConfig(c), i.collection, i.filename);
+      if (shape?.fields.some((f) => f.widget === "file")) {
+        const site = siteOf(c).site;
+        const references = await pagesReferencing(
+          c.get("db"),
+          tenantOf(c).tenant.id,
+          site.id,
+          i.uid,
+        );
+        if (references.length > 0) {
+          const n = references.length;
+          throw new ApiError(
+            "CONFLICT",
+            `“${i.title || i.filename}” is linked from ${n} item${n > 1 ? "s" : ""}; remove the links or delete it anyway`,
+            { members: { references } },
+          );
+        }
+      }
+    }
     const next = {
       filename: i.filename,
       title: i.title,
