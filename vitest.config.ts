@@ -1,11 +1,14 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 import { startFakeBuilder } from "./test/support/fake-builder.ts";
+import { startFakeWebhookReceiver } from "./test/support/fake-webhook-receiver.ts";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   // The Worker tests' builder: records the SitePublisher's jobs (test/support/fake-builder.ts).
   const builder = await startFakeBuilder();
+  // Catalogs' webhook endpoints (test/support/fake-webhook-receiver.ts).
+  const receiver = await startFakeWebhookReceiver();
   return {
     test: {
       projects: [
@@ -27,6 +30,9 @@ export default defineConfig(async () => {
                   MAIL_API_URL: `${builder.url}/mail`,
                   MAIL_API_TOKEN: "test-mail-token",
                   MAIL_FROM: "lectern@lectern.test",
+                  WEBHOOK_RECEIVER_URL: receiver.url,
+                  // Webhook retries without waiting (the schedule is tested on its own).
+                  WEBHOOK_RETRY_BASE_SECONDS: "0",
                 },
               },
             }),

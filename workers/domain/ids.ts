@@ -21,7 +21,12 @@ export type IdPrefix =
   | "req"
   | "dep"
   | "psch"
-  | "rbd";
+  | "rbd"
+  | "key"
+  | "whe"
+  | "evt"
+  | "dlv"
+  | "att";
 
 function encodeTime(ms: number): string {
   let out = "";

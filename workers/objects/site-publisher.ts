@@ -44,6 +44,7 @@ import { signToken } from "#workers/domain/signed-tokens";
 import { siteBaseUrl, siteCacheTag } from "#workers/domain/site-hosts";
 import { config } from "#workers/env";
 import { afterPointerChange, auditRow, switchPointer } from "#workers/publishing/pointers";
+import { announce, prepareSiteEvent } from "#workers/publishing/site-events";
 import { loadPublishStatus } from "#workers/publishing/views";
 
 export type ActivateBody = z.infer<typeof activateBody>;
@@ -204,6 +205,10 @@ export class SitePublisher extends DurableObject<Env> {
       const version = row[0]?.contentVersion ?? null;
       // The builder's phases join what the object recorded itself (`queue`, at begin).
       const timings = { ...(row[0]?.timings ?? {}), ...(body.timings ?? {}) };
+      const event =
+        run.target === "live"
+          ? await prepareSiteEvent(this.env, db, s.tenantId, s.siteId, "site.published")
+          : null;
       await db.batch([
         updateDeploy(db, s.tenantId, run.deployId, {
           state: "activating",
@@ -228,6 +233,7 @@ export class SitePublisher extends DurableObject<Env> {
             data: { deployId: run.deployId, contentVersion: version },
           },
         ),
+        ...(event ? [event.statement] : []),
       ]);
       run.activated = true;
       run.phase = "activating";
@@ -235,6 +241,7 @@ export class SitePublisher extends DurableObject<Env> {
       run.deadline = now + this.stallMs;
       await this.save();
       await afterPointerChange(this.env, s.siteId);
+      await announce(this.env, event);
       return { ok: true };
     });
     if (out.ok) await this.broadcast();

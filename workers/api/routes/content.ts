@@ -34,7 +34,9 @@ import {
   titleOf,
 } from "#workers/domain/content";
 import { newId } from "#workers/domain/ids";
+import { announce } from "#workers/publishing/site-events";
 import {
+  catalogEvent,
   checkIfMatch,
   filenameFree,
   filenameTaken,
@@ -245,6 +247,7 @@ export const contentRoutes = new OpenAPIHono<AppEnv>()
     const id = newId("itm");
     const userId = principalOf(c).user.id;
     const now = new Date();
+    const event = await catalogEvent(c, { filename });
     await db.batch([
       insertItem(db, {
         id,
@@ -286,7 +289,9 @@ export const contentRoutes = new OpenAPIHono<AppEnv>()
         targetId: uid,
         data: { siteId, collection: collection.name, filename },
       }),
+      ...(event ? [event.statement] : []),
     ]);
+    await announce(c.env, event);
     c.header("Location", `${new URL(c.req.url).pathname}/${uid}`);
     return itemJson(c, await loadItem(c, uid), 201);
   })
