@@ -35,7 +35,7 @@ describe("signed catalog URLs", () => {
   });
 
   it("refuses a URL whose path, query, kid or signature was changed", async () => {
-    const { t, course, key, url } = await liveWithKey();
+    const { t, course, url } = await liveWithKey();
     const other = await liveCourse(t, "Another course");
     // Path: the same signature on another site of the same tenant.
     const path = url.replace(`/sites/${course.site.slug}.json`, `/sites/${other.site.slug}.json`);
