@@ -22,6 +22,9 @@ export function capabilities(role: TenantRole) {
     manageStarters: tenantRoleAllows(role, "starters:manage"),
     rebuildSites: tenantRoleAllows(role, "sites:rebuild"),
     manageDomains: tenantRoleAllows(role, "domains:manage"),
+    /** Catalog access for Learn: signing keys and webhook endpoints. */
+    manageCatalog:
+      tenantRoleAllows(role, "keys:manage") && tenantRoleAllows(role, "webhooks:manage"),
     /** Owners and admins administer every site, so they may create one for someone else. */
     administerAllSites: effectiveSiteRole(role, null) === "admin",
   };
