@@ -1,12 +1,9 @@
 import { data } from "react-router";
+import { endpointLabels, type eventTypes, keyLabels } from "../lib/catalog-forms.ts";
 import { echo } from "../lib/forms.ts";
 import { failForm, failLoader, formFailure } from "../lib/problem.server.ts";
 import { loadTenant } from "../lib/tenant.server.ts";
 import type { Route } from "./+types/catalog";
-
-export const endpointLabels = { url: "Endpoint URL", description: "Description", events: "Events" };
-export const keyLabels = { name: "Key name" };
-export const eventTypes = ["site.published", "site.unpublished", "site.updated"] as const;
 
 export async function loader({ params, context, request }: Route.LoaderArgs) {
   const { tenantId } = params;

@@ -6,9 +6,9 @@ import { ErrorSummary, FormScope, TextField } from "../components/form-fields.ts
 import { OneTimeSecret } from "../components/one-time-secret.tsx";
 import { errorTitle, RouteError } from "../components/route-error.tsx";
 import { StatusMessage } from "../components/status-message.tsx";
+import { endpointLabels, eventTypes, keyLabels } from "../lib/catalog-forms.ts";
 import { formatDateTime, pageTitle } from "../lib/format.ts";
 import type { Route } from "./+types/catalog";
-import { endpointLabels, eventTypes, keyLabels } from "./catalog.server.ts";
 
 export { action, loader } from "./catalog.server.ts";
 
