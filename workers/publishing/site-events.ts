@@ -24,6 +24,8 @@ export async function prepareSiteEvent(
   tenantId: string,
   siteId: string,
   type: SiteEventType,
+  /** What the batch the event joins changes about the site (a new slug moves its URLs). */
+  change: { slug?: string } = {},
 ): Promise<PreparedEvent | null> {
   const rows = await db
     .select({ site: sites, tenantSlug: tenants.slug })
@@ -33,7 +35,8 @@ export async function prepareSiteEvent(
     .limit(1);
   const row = rows[0];
   if (!row) return null;
-  const identity = await siteIdentity(env, db, row.tenantSlug, row.site);
+  const site = { ...row.site, ...change };
+  const identity = await siteIdentity(env, db, row.tenantSlug, site);
   const id = newId("evt");
   return {
     id,
@@ -47,7 +50,7 @@ export async function prepareSiteEvent(
         tenant: row.tenantSlug,
         site_id: siteId,
         site_uid: identity.siteUid,
-        site_short_id: row.site.slug,
+        site_short_id: site.slug,
         site_url_path: identity.urlPath,
         url: identity.liveUrl,
       },

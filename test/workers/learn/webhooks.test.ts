@@ -147,6 +147,29 @@ describe("webhook deliveries", () => {
     expect(new Set(ids).size).toBe(3);
   });
 
+  it("announces a live site's new slug with site.updated, whose JSON URL uses the new slug", async () => {
+    const t = await createTenant();
+    await createKey(t);
+    const course = await liveCourse(t);
+    const hook = await receiverEndpoint(t.tenant.id, ["site.updated"]);
+    const res = await call(course.base, {
+      method: "PATCH",
+      cookie: course.cookie,
+      body: { slug: "mechanics-renamed" },
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const r = await waitUntil("site.updated", async () => (await received(hook.name))[0]);
+    const payload = webhookPayload.parse(verify(hook.secret, r));
+    expect(payload.data).toMatchObject({
+      site_short_id: "mechanics-renamed",
+      site_url_path: "courses/mechanics-renamed",
+    });
+    expect(payload.data.url).toContain("mechanics-renamed.");
+    const site = await call(payload.data.json_url as string);
+    expect(site.status).toBe(200);
+    expect((await json(site)).site_short_id).toBe("mechanics-renamed");
+  });
+
   it("signs with both secrets during a rotation; a replay past the tolerance fails verification", async () => {
     const t = await createTenant();
     const hook = await receiverEndpoint(t.tenant.id);
