@@ -31,6 +31,8 @@ export const DELIVERY_TIMEOUT_MS = 15_000;
 /** How long the signed JSON URL in a webhook stays valid. */
 export const JSON_URL_TTL_MS = 7 * 86_400_000;
 const MAX_ERROR_CHARS = 300;
+/** Longer than an attempt can take (the 15 s timeout and the writes around it). */
+const STALE_CLAIM_MS = 30_000;
 
 export async function handleEventsBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   for (const message of batch.messages) {
@@ -167,10 +169,25 @@ async function post(url: string, headers: Record<string, string>, body: string):
 
 async function deliver(env: Env, db: Db, tenantId: string, deliveryId: string, attempt: number) {
   const now = Date.now();
-  const claim = await claimAttempt(db, tenantId, deliveryId, attempt, new Date(now));
-  if ((claim.meta?.changes ?? 0) === 0) return; // a duplicate, or superseded
+  const claim = await claimAttempt(
+    db,
+    tenantId,
+    deliveryId,
+    attempt,
+    new Date(now),
+    new Date(now - STALE_CLAIM_MS),
+  );
   const found = await getDelivery(db, tenantId, deliveryId);
   if (!found) return;
+  if ((claim.meta?.changes ?? 0) === 0) {
+    const d = found.delivery;
+    // This very attempt is claimed and not finished: in flight elsewhere, or its consumer
+    // died. The queue tries the message again later; once the claim is stale it is re-sent.
+    if (d.state === "sending" && d.attempts === attempt) {
+      throw new Error(`attempt ${attempt} of ${deliveryId} is still claimed`);
+    }
+    return; // a duplicate, or superseded
+  }
   const { endpoint, event } = found;
   if (endpoint.disabledAt) {
     await db.batch([

@@ -2,10 +2,13 @@
 // events queue fans them out and delivers them to a real HTTP endpoint (the fake receiver),
 // and each delivery is verified with the `standardwebhooks` library, an independent
 // implementation of the Standard Webhooks spec.
+import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it, vi } from "vitest";
 import { webhookPayload } from "#schemas/learn";
-import { call, createTenant, expectProblem, json, rows } from "../../factories.ts";
+import { insertDeliveries, insertEvent } from "#workers/db/queries/learn";
+import { newId } from "#workers/domain/ids";
+import { call, createTenant, db, expectProblem, json, rows } from "../../factories.ts";
 import {
   createKey,
   liveCourse,
@@ -290,6 +293,47 @@ describe("webhook deliveries", () => {
     expect(all).toHaveLength(11);
     expect(new Set(all.map((r) => r.headers["webhook-id"])).size).toBe(1);
   }, 90_000);
+
+  it("re-sends an attempt whose consumer died after claiming it, once the claim is stale", async () => {
+    const t = await createTenant();
+    const hook = await receiverEndpoint(t.tenant.id);
+    const eventId = newId("evt");
+    const deliveryId = newId("dlv");
+    await db().batch([
+      insertEvent(db(), {
+        id: eventId,
+        tenantId: t.tenant.id,
+        siteId: null,
+        type: "webhook.test",
+        data: { tenant: t.tenant.slug },
+      }),
+      insertDeliveries(db(), [
+        {
+          id: deliveryId,
+          tenantId: t.tenant.id,
+          endpointId: hook.id,
+          eventId,
+          // Claimed a minute ago by a consumer that never finished.
+          state: "sending",
+          attempts: 1,
+          updatedAt: new Date(Date.now() - 60_000),
+        },
+      ]),
+    ]);
+    await env.EVENTS_QUEUE.send({ kind: "deliver", tenantId: t.tenant.id, deliveryId, attempt: 1 });
+    await waitUntil("the re-sent attempt", async () => {
+      const [d] = await rows<{ state: string; attempts: number }>(
+        "SELECT state, attempts FROM webhook_deliveries WHERE id = ?",
+        deliveryId,
+      );
+      return d?.state === "succeeded" && d.attempts === 1;
+    });
+    expect(await received(hook.name)).toHaveLength(1);
+    // The same message again: the attempt is done, nothing is sent.
+    await env.EVENTS_QUEUE.send({ kind: "deliver", tenantId: t.tenant.id, deliveryId, attempt: 1 });
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await received(hook.name)).toHaveLength(1);
+  });
 
   it("disables an endpoint that answers 410 Gone, and does not follow redirects", async () => {
     const t = await createTenant();

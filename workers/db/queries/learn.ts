@@ -236,8 +236,9 @@ export async function getDelivery(db: Db, tenantId: string, deliveryId: string) 
 }
 
 /**
- * Claims attempt `attempt` of a delivery: only from `pending` with the attempts before it
- * recorded, so a duplicated or stale queue message claims nothing and is dropped.
+ * Claims attempt `attempt` of a delivery: from `pending` with the attempts before it recorded,
+ * so a duplicated or stale queue message claims nothing and is dropped; or again, the same
+ * attempt whose claim is older than `staleBefore` (the consumer died while sending it).
  */
 export function claimAttempt(
   db: Db,
@@ -245,6 +246,7 @@ export function claimAttempt(
   deliveryId: string,
   attempt: number,
   now: Date,
+  staleBefore: Date,
 ) {
   return db
     .update(webhookDeliveries)
@@ -253,8 +255,14 @@ export function claimAttempt(
       and(
         eq(webhookDeliveries.tenantId, tenantId),
         eq(webhookDeliveries.id, deliveryId),
-        eq(webhookDeliveries.state, "pending"),
-        eq(webhookDeliveries.attempts, attempt - 1),
+        or(
+          and(eq(webhookDeliveries.state, "pending"), eq(webhookDeliveries.attempts, attempt - 1)),
+          and(
+            eq(webhookDeliveries.state, "sending"),
+            eq(webhookDeliveries.attempts, attempt),
+            lt(webhookDeliveries.updatedAt, staleBefore),
+          ),
+        ),
       ),
     );
 }
