@@ -15,7 +15,8 @@
 //   under the content folder (`/pages/intro/`), a resource's `file` given as OCW's
 //   `/<site_url_path>/<name>` is served from the site's root, a full URL stays as it is.
 // - The description's HTML is rendered from its markdown here (markdown-it, raw HTML off),
-//   with OCW's `{{% resource_link "uid" "text" %}}` shortcode turned into a link to the item.
+//   with OCW's `{{% resource_link "uid" "text" %}}` shortcode turned into a link to the item
+//   (an external resource: to its URL).
 // Pure: the loader (workers/public/site-json-loader.ts) reads D1 and passes everything in.
 import MarkdownIt from "markdown-it";
 import type { SiteJson } from "#schemas/learn";
@@ -186,9 +187,12 @@ export function buildSiteJson(input: SiteJsonInput): SiteJson {
   content.sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
 
   const description = str(values.course_description);
+  // An external resource links to where it points, as on OCW's sites; anything else to its page.
   const linkOf = (uid: string) => {
     const item = byUid.get(uid);
-    return item ? pageUrl(item) : null;
+    if (!item) return null;
+    const external = mergeValues(item.extra, item.data).external_url;
+    return typeof external === "string" && /^https?:\/\//.test(external) ? external : pageUrl(item);
   };
   const hideDownload = values.hide_download === true;
   const numbers = values.extra_course_numbers;
