@@ -69,17 +69,20 @@ describe("Learn integration", () => {
     // A signing key: its secret shows once.
     await page.getByLabel("Key name").fill(`Learn ${run}`);
     await page.getByRole("button", { name: "Create key" }).click();
+    await page.getByRole("status").filter({ hasText: "Signing key" }).waitFor();
     const keyPanel = page.getByTestId("catalog-secret");
     const keySecret = await keyPanel.getByLabel("Secret").inputValue();
     const keyId = (await page.getByTestId("catalog-key-id").textContent()) ?? "";
     expect(keySecret).toMatch(/^lsk_/);
     expect(keyId).toMatch(/^key_/);
     await owner.shot("l01-key-created");
+    await page.getByRole("row").filter({ hasText: keyId }).filter({ hasText: "Active" }).waitFor();
 
     // An endpoint: its whsec_ secret shows once, and never again after a reload.
     await page.getByLabel("Endpoint URL").fill(hookUrl);
     await page.getByLabel("Description").fill("Learn (e2e)");
     await page.getByRole("button", { name: "Add endpoint" }).click();
+    await page.getByRole("status").filter({ hasText: "Endpoint added" }).waitFor();
     const hookSecret = await page.getByTestId("catalog-secret").getByLabel("Secret").inputValue();
     expect(hookSecret).toMatch(/^whsec_/);
     await page.goto(`/t/${site.tenantId}/catalog`);
@@ -167,6 +170,23 @@ describe("Learn integration", () => {
     expect(siteJson.parse(await getJson(entry?.json_url as string)).site_id).toBe(site.siteId);
     // A tampered URL is refused.
     expect((await fromSite(`${entry?.json_url}x`)).status).toBe(401);
+
+    // Rotating the key in the UI: a new secret once; the old key ends after the overlap and
+    // still verifies meanwhile.
+    await page.goto(`/t/${site.tenantId}/catalog`);
+    await page
+      .getByRole("row")
+      .filter({ hasText: keyId })
+      .getByRole("button", { name: /Rotate/ })
+      .click();
+    await page.getByRole("status").filter({ hasText: "The key was rotated" }).waitFor();
+    const rotatedSecret = await page
+      .getByTestId("catalog-secret")
+      .getByLabel("Secret")
+      .inputValue();
+    expect(rotatedSecret).not.toBe(keySecret);
+    await page.getByRole("row").filter({ hasText: keyId }).filter({ hasText: "Ending" }).waitFor();
+    expect((await fromSite(entry?.json_url as string)).status).toBe(200);
 
     // "Copy signed URL" on the site's page gives a URL that serves the same JSON.
     await page.goto(`/t/${site.tenantId}/sites/${site.siteId}`);

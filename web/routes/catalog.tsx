@@ -232,11 +232,14 @@ export default function Catalog({ loaderData, actionData }: Route.ComponentProps
             <TextField name="description" label="Description" maxLength={200} autoComplete="off" />
             <fieldset className="field">
               <legend>Events</legend>
-              {eventTypes.map((e) => (
-                <label key={e} className="checkbox">
-                  <input type="checkbox" name="events" value={e} defaultChecked /> <code>{e}</code>
-                </label>
-              ))}
+              <div className="check-grid">
+                {eventTypes.map((e) => (
+                  <label key={e} className="check-option">
+                    <input type="checkbox" name="events" value={e} defaultChecked />
+                    <code>{e}</code>
+                  </label>
+                ))}
+              </div>
             </fieldset>
           </FormScope>
           <button type="submit" className="button primary">
