@@ -2,6 +2,7 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-worker
 import { defineConfig } from "vitest/config";
 import { startFakeBuilder } from "./test/support/fake-builder.ts";
 import { startFakeProviders } from "./test/support/fake-providers.ts";
+import { startFakeWebhookReceiver } from "./test/support/fake-webhook-receiver.ts";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
@@ -9,6 +10,8 @@ export default defineConfig(async () => {
   const builder = await startFakeBuilder();
   // YouTube, 3Play Media and Google Drive as local servers (test/support/fake-providers.ts).
   const providers = await startFakeProviders();
+  // Catalogs' webhook endpoints (test/support/fake-webhook-receiver.ts).
+  const receiver = await startFakeWebhookReceiver();
   return {
     test: {
       projects: [
@@ -35,6 +38,9 @@ export default defineConfig(async () => {
                   GOOGLE_API_BASE: providers.url,
                   GOOGLE_OAUTH_TOKEN_URL: `${providers.url}/token`,
                   THREEPLAY_API_BASE: providers.url,
+                  WEBHOOK_RECEIVER_URL: receiver.url,
+                  // Webhook retries without waiting (the schedule is tested on its own).
+                  WEBHOOK_RETRY_BASE_SECONDS: "0",
                 },
               },
             }),

@@ -12,6 +12,7 @@ declare namespace Cloudflare {
 		DB: D1Database;
 		PUBLISH_QUEUE: Queue;
 		MEDIA_QUEUE: Queue;
+		EVENTS_QUEUE: Queue;
 		APP_URL: string;
 		LOCAL_S3_ACCESS_KEY_ID: string;
 		LOCAL_S3_SECRET_ACCESS_KEY: string;
@@ -22,6 +23,7 @@ declare namespace Cloudflare {
 		LOCAL_PURGE_API_TOKEN: string;
 		PURGE_ZONE_ID: string;
 		PUBLISH_STALL_SECONDS: string;
+		WEBHOOK_RETRY_BASE_SECONDS: string;
 		SESSION_IDLE_SECONDS: string;
 		SESSION_ABSOLUTE_SECONDS: string;
 		AUTH_SECRET: string;
@@ -37,7 +39,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "APP_URL" | "LOCAL_S3_ACCESS_KEY_ID" | "LOCAL_S3_SECRET_ACCESS_KEY" | "SITES_DOMAIN" | "PREVIEW_DOMAIN" | "BUILDER_URL" | "PURGE_API_BASE" | "LOCAL_PURGE_API_TOKEN" | "PURGE_ZONE_ID" | "PUBLISH_STALL_SECONDS" | "SESSION_IDLE_SECONDS" | "SESSION_ABSOLUTE_SECONDS" | "AUTH_SECRET" | "LOCAL_MODE" | "BUILDER_JOB_SECRET" | "PURGE_API_TOKEN">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "APP_URL" | "LOCAL_S3_ACCESS_KEY_ID" | "LOCAL_S3_SECRET_ACCESS_KEY" | "SITES_DOMAIN" | "PREVIEW_DOMAIN" | "BUILDER_URL" | "PURGE_API_BASE" | "LOCAL_PURGE_API_TOKEN" | "PURGE_ZONE_ID" | "PUBLISH_STALL_SECONDS" | "WEBHOOK_RETRY_BASE_SECONDS" | "SESSION_IDLE_SECONDS" | "SESSION_ABSOLUTE_SECONDS" | "AUTH_SECRET" | "LOCAL_MODE" | "BUILDER_JOB_SECRET" | "PURGE_API_TOKEN">> {}
 }
 
 // Begin runtime types

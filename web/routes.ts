@@ -28,6 +28,8 @@ export default [
       route("starters/:starterId", "routes/starter.tsx"),
       route("domains", "routes/domains.tsx"),
       route("providers", "routes/providers.tsx"),
+      route("catalog", "routes/catalog.tsx"),
+      route("catalog/webhooks/:endpointId", "routes/catalog-endpoint.tsx"),
       route("rebuilds", "routes/rebuilds.tsx"),
       route("members", "routes/members.tsx"),
       route("tokens", "routes/tokens.tsx"),

@@ -16,6 +16,8 @@ const configSchema = z.object({
   PURGE_ZONE_ID: z.string().default(""),
   PURGE_API_TOKEN: z.string().default(""),
   PUBLISH_STALL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** The first webhook retry's wait (workers/domain/webhook-retry.ts); 0 = no wait (tests). */
+  WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().min(0).max(3600).default(5),
   SESSION_IDLE_SECONDS: z.coerce.number().int().min(60).default(28_800),
   SESSION_ABSOLUTE_SECONDS: z.coerce.number().int().min(300).default(604_800),
   /**

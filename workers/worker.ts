@@ -2,10 +2,10 @@
 // React Router UI as the fallback) and the test entry (workers/api/index.ts, which has no UI):
 //   1. published-site hosts (`<site>.<tenant>.SITES_DOMAIN`, preview, custom domains) → delivery
 //   2. /healthz, the local-mode stand-ins (/__local/s3, /__local/cloudflare), /internal/v1
-//      (the builder), /api/v1 (the API)
+//      (the builder), /public/v1 (signed catalog endpoints for Learn), /api/v1 (the API)
 //   3. everything else → `fallback` (the UI), or 404.
-// It also owns what the Worker exports besides fetch: the publish and media queues' consumers
-// and the SitePublisher and MediaPipeline Durable Object classes.
+// It also owns what the Worker exports besides fetch: the publish, media and events queues'
+// consumers and the SitePublisher and MediaPipeline Durable Object classes.
 import { Hono } from "hono";
 import { api } from "./api/app.ts";
 import { problemResponse } from "./api/errors.ts";
@@ -13,6 +13,9 @@ import { handleDelivery } from "./delivery/index.ts";
 import { INTERNAL_BASE, internal } from "./internal/app.ts";
 import { LOCAL_PURGE_BASE, localPurge } from "./local/purge.ts";
 import { LOCAL_S3_BASE, localS3 } from "./local/s3.ts";
+import { publicApp } from "./public/app.ts";
+import { PUBLIC_BASE } from "./public/urls.ts";
+import { handleEventsBatch } from "./queues/events.ts";
 import { handleMediaBatch, handleMediaDeadLetters } from "./queues/media.ts";
 import { handlePublishBatch } from "./queues/publish.ts";
 
@@ -39,6 +42,7 @@ export function createWorker(fallback?: Fallback) {
     .route(LOCAL_S3_BASE, localS3)
     .route(LOCAL_PURGE_BASE, localPurge)
     .route(INTERNAL_BASE, internal)
+    .route(PUBLIC_BASE, publicApp)
     .route("/", api)
     .all("/api/*", (c) =>
       problemResponse("NOT_FOUND", "No such endpoint", { instance: new URL(c.req.url).pathname }),
@@ -56,6 +60,7 @@ export function createWorker(fallback?: Fallback) {
       else if (batch.queue.startsWith("lectern-media-dlq"))
         await handleMediaDeadLetters(batch, env);
       else if (batch.queue.startsWith("lectern-media")) await handleMediaBatch(batch, env);
+      else if (batch.queue === "lectern-events") await handleEventsBatch(batch, env);
       else {
         console.error(`[queue] no consumer for ${batch.queue}; retrying later`);
         batch.retryAll({ delaySeconds: 60 });

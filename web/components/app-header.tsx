@@ -151,6 +151,11 @@ export function AppHeader({
                   <NavLink to={`${base}/providers`}>Media providers</NavLink>
                 </li>
               ) : null}
+              {current.can.manageCatalog ? (
+                <li>
+                  <NavLink to={`${base}/catalog`}>Catalog</NavLink>
+                </li>
+              ) : null}
               {current.can.manageMembers ? (
                 <li>
                   <NavLink to={`${base}/members`}>Members</NavLink>

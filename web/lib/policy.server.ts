@@ -23,6 +23,9 @@ export function capabilities(role: TenantRole) {
     rebuildSites: tenantRoleAllows(role, "sites:rebuild"),
     manageDomains: tenantRoleAllows(role, "domains:manage"),
     manageProviders: tenantRoleAllows(role, "providers:manage"),
+    /** Catalog access for Learn: signing keys and webhook endpoints. */
+    manageCatalog:
+      tenantRoleAllows(role, "keys:manage") && tenantRoleAllows(role, "webhooks:manage"),
     /** Owners and admins administer every site, so they may create one for someone else. */
     administerAllSites: effectiveSiteRole(role, null) === "admin",
   };

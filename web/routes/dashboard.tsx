@@ -90,6 +90,13 @@ export default function Dashboard({ loaderData }: Route.ComponentProps) {
             <Link to={`${base}/domains`}>Manage domains</Link>
           </li>
         ) : null}
+        {can.manageCatalog ? (
+          <li className="card">
+            <h2>Catalog (Learn)</h2>
+            <p className="muted small">Webhooks and signed URLs for a course catalog.</p>
+            <Link to={`${base}/catalog`}>Manage catalog access</Link>
+          </li>
+        ) : null}
         {can.rebuildSites ? (
           <li className="card">
             <h2>Mass rebuilds</h2>

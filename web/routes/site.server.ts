@@ -48,6 +48,7 @@ export async function loader({ params, context, request }: Route.LoaderArgs) {
     site,
     siteCan,
     canListMembers: access.can.readMembers,
+    canSignUrls: access.can.manageCatalog,
     collaborators,
     candidates,
     // The version this site was made with, not the starter's newest.
@@ -66,8 +67,9 @@ type Intent =
   | "restore"
   | "add-collaborator"
   | "change-collaborator"
-  | "remove-collaborator";
-type Done = { ok: true; intent: Intent; message: string };
+  | "remove-collaborator"
+  | "signed-url";
+type Done = { ok: true; intent: Intent; message: string; url?: string };
 const done = (intent: Intent, message: string) => data<Done>({ ok: true, intent, message });
 
 /** Text from a hidden field, used only to word the confirmation message. */
@@ -89,6 +91,16 @@ export async function action({ params, context, request }: Route.ActionArgs) {
     const res = await siteApi.$patch({ param: { tenantId, siteId }, json: parsed.data });
     if (!res.ok) return failForm(res, request, { intent, labels: siteSettingsForm.labels, values });
     return done(intent, "The site settings were saved.");
+  }
+
+  if (intent === "signed-url") {
+    const res = await context.api.tenants[":tenantId"]["signed-urls"].$post({
+      param: { tenantId },
+      json: { siteId, expiresInHours: 168 },
+    });
+    if (!res.ok) return failForm(res, request, { intent, labels: {} });
+    const { url } = await res.json();
+    return data<Done>({ ok: true, intent, message: "Signed URL ready: copy it below.", url });
   }
 
   if (intent === "archive" || intent === "restore") {

@@ -9,6 +9,7 @@ import {
   TextField,
   useClientValidation,
 } from "../components/form-fields.tsx";
+import { OneTimeSecret } from "../components/one-time-secret.tsx";
 import { errorTitle, RouteError } from "../components/route-error.tsx";
 import { StatusMessage } from "../components/status-message.tsx";
 import {
@@ -33,7 +34,8 @@ const siteRoleOptions = (["admin", "editor", "viewer"] as const).map((role) => (
 }));
 
 export default function Site({ loaderData, actionData }: Route.ComponentProps) {
-  const { tenant, site, siteCan, canListMembers, collaborators, candidates, starter } = loaderData;
+  const { tenant, site, siteCan, canListMembers, canSignUrls, collaborators, candidates, starter } =
+    loaderData;
   const me = useRouteLoaderData<typeof shellLoader>("routes/shell")?.user;
   const base = `/t/${tenant.id}`;
   const settings = useClientValidation(siteSettingsForm);
@@ -109,8 +111,26 @@ export default function Site({ loaderData, actionData }: Route.ComponentProps) {
             <dd>{formatDateTime(site.updatedAt)}</dd>
           </div>
         </dl>
-        <p className="muted small">Publishing to preview and live arrives in a later release.</p>
+        {canSignUrls && publish.liveVersion !== null ? (
+          <Form method="post" className="inline-fields">
+            <input type="hidden" name="intent" value="signed-url" />
+            <button type="submit" className="button small">
+              Copy signed URL
+            </button>
+            <span className="muted small">
+              The site’s JSON for a catalog (signed with the tenant’s current key, valid 7 days).
+            </span>
+          </Form>
+        ) : null}
       </section>
+      {done?.url ? (
+        <OneTimeSecret
+          title="Signed URL of the site’s JSON"
+          label="URL"
+          value={done.url}
+          testId="site-signed-url"
+        />
+      ) : null}
 
       <section className="panel" aria-labelledby="collections-title">
         <h2 id="collections-title">

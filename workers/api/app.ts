@@ -25,12 +25,14 @@ import { operatorRoutes } from "./routes/operator.ts";
 import { providerRoutes } from "./routes/providers.ts";
 import { publishRoutes } from "./routes/publish.ts";
 import { rebuildRoutes } from "./routes/rebuilds.ts";
+import { signingKeyRoutes } from "./routes/signing-keys.ts";
 import { siteAccessRoutes } from "./routes/site-access.ts";
 import { siteExportRoutes } from "./routes/site-export.ts";
 import { siteImportRoutes } from "./routes/site-import.ts";
 import { siteRoutes } from "./routes/sites.ts";
 import { starterRoutes } from "./routes/starters.ts";
 import { tenantRoutes } from "./routes/tenants.ts";
+import { webhookRoutes } from "./routes/webhooks.ts";
 
 export const API_BASE = "/api/v1";
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
@@ -152,7 +154,9 @@ export function createApi() {
     .route("/", rebuildRoutes)
     .route("/", providerRoutes)
     .route("/", mediaGDriveRoutes)
-    .route("/", mediaTranscriptRoutes);
+    .route("/", mediaTranscriptRoutes)
+    .route("/", signingKeyRoutes)
+    .route("/", webhookRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

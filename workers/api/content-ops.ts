@@ -24,6 +24,7 @@ import {
 } from "#workers/domain/content";
 import { type RelationRef, SYSTEM_KEYS, validateContent } from "#workers/domain/content-validation";
 import { newId } from "#workers/domain/ids";
+import { announce, prepareSiteEvent } from "#workers/publishing/site-events";
 import type { AppContext } from "./context.ts";
 import { ApiError } from "./errors.ts";
 import { iso, principalOf, siteOf, tenantOf } from "./route.ts";
@@ -241,6 +242,8 @@ export async function save(
   const siteId = siteOf(c).site.id;
   const userId = principalOf(c).user.id;
   const item = current.item;
+  // A live site's catalog metadata changed: catalogs hear of it (site.updated).
+  const event = await catalogEvent(c, item);
   try {
     await db.batch([
       updateItemAtVersion(db, tenantId, siteId, item.id, expected, {
@@ -281,12 +284,24 @@ export async function save(
           version: expected + 1,
         },
       }),
+      ...(event ? [event.statement] : []),
     ]);
   } catch (err) {
     if (isGuardFailure(err)) throw staleError(await loadItem(c, item.uid));
     throw err;
   }
+  await announce(c.env, event);
   return loadItem(c, item.uid);
+}
+
+/**
+ * A `site.updated` event when a write touches a live site's catalog metadata (the
+ * `sitemetadata` singleton of the starters), to add to the write's batch; null otherwise.
+ */
+export async function catalogEvent(c: AppContext, item: { filename: string }) {
+  const { site } = siteOf(c);
+  if (site.liveDeployId === null || item.filename !== "sitemetadata") return null;
+  return prepareSiteEvent(c.env, c.get("db"), tenantOf(c).tenant.id, site.id, "site.updated");
 }
 
 export async function findRevision(

@@ -663,3 +663,126 @@ export const tenantProviders = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.provider] })],
 );
+
+// ---- Learn integration (issue 7; docs/decisions/011-learn-integration.md) ----
+
+/**
+ * Keys that sign catalog URLs (/public/v1). The Worker verifies HMACs, so it keeps the secret
+ * itself (not a hash); the API shows it once, at creation or rotation, and never again.
+ * Valid while not revoked and before `expires_at` (set on the old key by a rotation: the
+ * overlap during which both keys work).
+ */
+export const signingKeys = sqliteTable(
+  "signing_keys",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    secret: text("secret").notNull(),
+    /** The key this one replaced (rotation), for the list. */
+    rotatedFrom: text("rotated_from"),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    ...timestamps,
+  },
+  (t) => [index("signing_keys_tenant_idx").on(t.tenantId, t.id)],
+);
+
+/** A catalog's webhook endpoint (Standard Webhooks): where the tenant's site events go. */
+export const webhookEndpoints = sqliteTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    description: text("description").notNull().default(""),
+    /** Event types it subscribes to (schemas/learn.ts, webhookEventType). */
+    events: text("events", { mode: "json" }).notNull().$type<string[]>(),
+    /** `whsec_…`; shown once at creation and rotation. */
+    secret: text("secret").notNull(),
+    /** The secret before the last rotation: still signs (a second signature) until it expires. */
+    previousSecret: text("previous_secret"),
+    previousSecretExpiresAt: integer("previous_secret_expires_at", { mode: "timestamp_ms" }),
+    disabledAt: integer("disabled_at", { mode: "timestamp_ms" }),
+    disabledReason: text("disabled_reason"),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    ...timestamps,
+  },
+  (t) => [index("webhook_endpoints_tenant_idx").on(t.tenantId, t.id)],
+);
+
+/** Something that happened to a tenant's site, once; deliveries fan out from it. */
+export const webhookEvents = sqliteTable(
+  "webhook_events",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    /** Null for a test event. */
+    siteId: text("site_id").references(() => sites.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    /** The event's `data` (ids and URLs as they were when it happened). */
+    data: text("data", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [index("webhook_events_tenant_idx").on(t.tenantId, t.id)],
+);
+
+export const deliveryStates = ["pending", "sending", "succeeded", "failed"] as const;
+
+/** One event to one endpoint: its state and attempt count live here, not in the queue. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => webhookEvents.id, { onDelete: "cascade" }),
+    state: text("state", { enum: deliveryStates }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }),
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    lastLatencyMs: integer("last_latency_ms"),
+    deliveredAt: integer("delivered_at", { mode: "timestamp_ms" }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_event_endpoint_uq").on(t.eventId, t.endpointId),
+    index("webhook_deliveries_endpoint_idx").on(t.tenantId, t.endpointId, t.id),
+  ],
+);
+
+/** Every attempt of a delivery: the log behind the delivery's latest state. */
+export const webhookAttempts = sqliteTable(
+  "webhook_attempts",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    deliveryId: text("delivery_id")
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    attempt: integer("attempt").notNull(),
+    /** The endpoint's HTTP status; null when no response came (timeout, connection error). */
+    status: integer("status"),
+    error: text("error"),
+    latencyMs: integer("latency_ms").notNull(),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [index("webhook_attempts_delivery_idx").on(t.deliveryId, t.attempt)],
+);

@@ -23,7 +23,12 @@ export type IdPrefix =
   | "psch"
   | "rbd"
   | "med"
-  | "mjob";
+  | "mjob"
+  | "key"
+  | "whe"
+  | "evt"
+  | "dlv"
+  | "att";
 
 function encodeTime(ms: number): string {
   let out = "";

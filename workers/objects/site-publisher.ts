@@ -45,6 +45,7 @@ import { siteBaseUrl, siteCacheTag } from "#workers/domain/site-hosts";
 import { config } from "#workers/env";
 import { requestYouTubePublic } from "#workers/providers/youtube-public";
 import { afterPointerChange, auditRow, switchPointer } from "#workers/publishing/pointers";
+import { announce, prepareSiteEvent } from "#workers/publishing/site-events";
 import { loadPublishStatus } from "#workers/publishing/views";
 
 export type ActivateBody = z.infer<typeof activateBody>;
@@ -205,6 +206,10 @@ export class SitePublisher extends DurableObject<Env> {
       const version = row[0]?.contentVersion ?? null;
       // The builder's phases join what the object recorded itself (`queue`, at begin).
       const timings = { ...(row[0]?.timings ?? {}), ...(body.timings ?? {}) };
+      const event =
+        run.target === "live"
+          ? await prepareSiteEvent(this.env, db, s.tenantId, s.siteId, "site.published")
+          : null;
       await db.batch([
         updateDeploy(db, s.tenantId, run.deployId, {
           state: "activating",
@@ -229,6 +234,7 @@ export class SitePublisher extends DurableObject<Env> {
             data: { deployId: run.deployId, contentVersion: version },
           },
         ),
+        ...(event ? [event.statement] : []),
       ]);
       run.activated = true;
       run.phase = "activating";
@@ -240,6 +246,7 @@ export class SitePublisher extends DurableObject<Env> {
       if (run.target === "live") {
         await requestYouTubePublic(this.env, db, { tenantId: s.tenantId, siteId: s.siteId });
       }
+      await announce(this.env, event);
       return { ok: true };
     });
     if (out.ok) await this.broadcast();

@@ -6,6 +6,7 @@ import { insertAuditEvent } from "#workers/db/queries/audit";
 import { setSitePointer } from "#workers/db/queries/deploys";
 import { invalidateSite } from "#workers/delivery/index";
 import { newId } from "#workers/domain/ids";
+import { announce, prepareSiteEvent } from "./site-events.ts";
 
 export type Actor = { userId: string | null; email: string | null; requestId?: string | null };
 
@@ -53,8 +54,21 @@ export async function switchPointer(
     action: string;
   },
 ) {
+  // The live target changing is news for catalogs: a rollback serves another deploy live
+  // (site.published), an unpublish takes the site away (site.unpublished).
+  const event =
+    p.target === "live"
+      ? await prepareSiteEvent(
+          env,
+          db,
+          p.tenantId,
+          p.siteId,
+          p.deployId ? "site.published" : "site.unpublished",
+        )
+      : null;
   await db.batch([
     setSitePointer(db, p.tenantId, p.siteId, p.target, p.deployId, p.contentVersion),
+    ...(event ? [event.statement] : []),
     auditRow(db, actor, {
       tenantId: p.tenantId,
       action: p.action,
@@ -64,4 +78,5 @@ export async function switchPointer(
     }),
   ]);
   await afterPointerChange(env, p.siteId);
+  await announce(env, event);
 }

@@ -12,6 +12,12 @@ import { api } from "#workers/api/app";
 import { insertItem, insertRevision } from "#workers/db/queries/content";
 import { insertDeploy } from "#workers/db/queries/deploys";
 import { insertDomain } from "#workers/db/queries/domains";
+import {
+  insertDeliveries,
+  insertEndpoint,
+  insertEvent,
+  insertSigningKey,
+} from "#workers/db/queries/learn";
 import { insertMediaItem, putUploadPart } from "#workers/db/queries/media";
 import { insertCollaborator, insertSite, updateSite } from "#workers/db/queries/sites";
 import { insertStarter, insertStarterVersion } from "#workers/db/queries/starters";
@@ -360,6 +366,20 @@ async function deployOfA(w: World): Promise<string> {
   return id;
 }
 
+const lastEndpoint = new WeakMap<World, string>();
+
+/** An active signing key of A. */
+async function signingKeyOfA(w: World): Promise<string> {
+  const id = newId("key");
+  await insertSigningKey(db(), {
+    id,
+    tenantId: w.a.id,
+    name: "Matrix key",
+    secret: "lsk_matrix",
+  }).run();
+  return id;
+}
+
 const pathParams: Record<string, (w: World, op: string) => Promise<string>> = {
   tenantId: async (w) => w.a.id,
   memberId: async (w) => (await addMember(w.a.id, "member", { signedIn: false })).membershipId,
@@ -409,6 +429,40 @@ const pathParams: Record<string, (w: World, op: string) => Promise<string>> = {
         createdBy: w.a.ownerId,
       })
       .run();
+    return id;
+  },
+  keyId: async (w) => signingKeyOfA(w),
+  // An endpoint of A on the fake receiver (a test event there is answered 200).
+  endpointId: async (w) => {
+    const id = newId("whe");
+    await insertEndpoint(db(), {
+      id,
+      tenantId: w.a.id,
+      url: `${env.WEBHOOK_RECEIVER_URL}/hook/matrix`,
+      events: ["site.published"],
+      secret: "whsec_bWF0cml4bWF0cml4bWF0cml4bWF0cml4",
+    }).run();
+    lastEndpoint.set(w, id);
+    return id;
+  },
+  // A finished delivery of the {endpointId} just made (so it may be redelivered).
+  deliveryId: async (w) => {
+    const endpointId = lastEndpoint.get(w);
+    if (!endpointId) throw new Error("deliveryId needs an endpointId before it");
+    const eventId = newId("evt");
+    const id = newId("dlv");
+    await db().batch([
+      insertEvent(db(), {
+        id: eventId,
+        tenantId: w.a.id,
+        siteId: null,
+        type: "webhook.test",
+        data: {},
+      }),
+      insertDeliveries(db(), [
+        { id, tenantId: w.a.id, endpointId, eventId, state: "succeeded", attempts: 1 },
+      ]),
+    ]);
     return id;
   },
   hostname: async (w) => {
@@ -533,6 +587,7 @@ const bodyValues: Record<string, (w: World) => Promise<unknown>> = {
   clientSecret: async () => "matrix-client-secret",
   refreshToken: async () => "1//matrix-refresh-token",
   apiKey: async () => "matrix-3play-api-key",
+  url: async () => "https://learn.example.org/hooks/matrix",
 };
 
 /** Request headers by (lower-case) name, for operations that declare them. */
@@ -565,6 +620,11 @@ const bodyOverrides: Record<string, (w: World) => Promise<Record<string, unknown
   "POST /tenants/{tenantId}/sites/{siteId}/media/import/gdrive": async (w) => ({
     folderId: await driveFolderFor(w.a.id),
   }),
+  // Signing needs a key of A.
+  "POST /tenants/{tenantId}/signed-urls": async (w) => {
+    await signingKeyOfA(w);
+    return { siteId: w.a.siteId };
+  },
   "POST /tenants/{tenantId}/sites/{siteId}/rollback": async (w) => ({
     target: "preview",
     deployId: await deployOfA(w),

@@ -36,7 +36,9 @@ import {
 } from "#workers/domain/content";
 import { newId } from "#workers/domain/ids";
 import { pagesReferencing } from "#workers/media/library";
+import { announce } from "#workers/publishing/site-events";
 import {
+  catalogEvent,
   checkIfMatch,
   filenameFree,
   filenameTaken,
@@ -270,6 +272,7 @@ export const contentRoutes = new OpenAPIHono<AppEnv>()
     const id = newId("itm");
     const userId = principalOf(c).user.id;
     const now = new Date();
+    const event = await catalogEvent(c, { filename });
     await db.batch([
       insertItem(db, {
         id,
@@ -311,7 +314,9 @@ export const contentRoutes = new OpenAPIHono<AppEnv>()
         targetId: uid,
         data: { siteId, collection: collection.name, filename },
       }),
+      ...(event ? [event.statement] : []),
     ]);
+    await announce(c.env, event);
     c.header("Location", `${new URL(c.req.url).pathname}/${uid}`);
     return itemJson(c, await loadItem(c, uid), 201);
   })

@@ -38,6 +38,7 @@ import { auditStatement } from "#workers/domain/audit";
 import { ensureBuiltInStarters } from "#workers/domain/builtin-starters";
 import { newId } from "#workers/domain/ids";
 import { effectiveSiteRole } from "#workers/domain/policy";
+import { announce, prepareSiteEvent } from "#workers/publishing/site-events";
 import type { AppContext, AppEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import {
@@ -380,6 +381,14 @@ export const siteRoutes = new OpenAPIHono<AppEnv>()
       ...(body.title !== undefined ? { title: body.title } : {}),
       ...(body.slug !== undefined ? { slug: body.slug } : {}),
     };
+    // A live site's title and slug are catalog data (the JSON's fallback title, its URLs).
+    const changed = (set.title ?? s.title) !== s.title || (set.slug ?? s.slug) !== s.slug;
+    const event =
+      changed && s.liveDeployId !== null
+        ? await prepareSiteEvent(c.env, db, tenant.id, s.id, "site.updated", {
+            slug: set.slug ?? s.slug,
+          })
+        : null;
     await db.batch([
       updateSite(db, tenant.id, s.id, set),
       auditStatement(c, {
@@ -389,7 +398,9 @@ export const siteRoutes = new OpenAPIHono<AppEnv>()
         targetId: s.id,
         data: { from: { title: s.title, slug: s.slug }, to: set },
       }),
+      ...(event ? [event.statement] : []),
     ]);
+    await announce(c.env, event);
     return c.json(await reloadSite(c, s.id), 200);
   })
   .openapi(getSiteStarter, async (c) => {
