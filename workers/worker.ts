@@ -9,13 +9,14 @@
 import { Hono } from "hono";
 import { api } from "./api/app.ts";
 import { problemResponse } from "./api/errors.ts";
+import { createDb } from "./db/client.ts";
 import { handleDelivery } from "./delivery/index.ts";
 import { INTERNAL_BASE, internal } from "./internal/app.ts";
 import { LOCAL_PURGE_BASE, localPurge } from "./local/purge.ts";
 import { LOCAL_S3_BASE, localS3 } from "./local/s3.ts";
 import { publicApp } from "./public/app.ts";
 import { PUBLIC_BASE } from "./public/urls.ts";
-import { handleEventsBatch } from "./queues/events.ts";
+import { handleEventsBatch, sweepEvents } from "./queues/events.ts";
 import { handleMediaBatch, handleMediaDeadLetters } from "./queues/media.ts";
 import { handlePublishBatch } from "./queues/publish.ts";
 
@@ -65,6 +66,23 @@ export function createWorker(fallback?: Fallback) {
         console.error(`[queue] no consumer for ${batch.queue}; retrying later`);
         batch.retryAll({ delaySeconds: 60 });
       }
+    },
+    // The cron trigger (wrangler.toml): the events queue's safety net (lost fan-outs, overdue
+    // attempts) — see sweepEvents.
+    scheduled: async (_controller: ScheduledController, env: Env, ctx: ExecutionContext) => {
+      ctx.waitUntil(
+        sweepEvents(env, createDb(env.DB)).then(
+          (swept) => {
+            if (swept.events + swept.deliveries > 0) {
+              console.log(JSON.stringify({ level: "info", msg: "events sweep", ...swept }));
+            }
+          },
+          (err: unknown) =>
+            console.error(
+              JSON.stringify({ level: "error", msg: "events sweep", error: String(err) }),
+            ),
+        ),
+      );
     },
   } satisfies ExportedHandler<Env>;
 }

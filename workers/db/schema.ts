@@ -730,9 +730,14 @@ export const webhookEvents = sqliteTable(
     type: text("type").notNull(),
     /** The event's `data` (ids and URLs as they were when it happened). */
     data: text("data", { mode: "json" }).notNull().$type<Record<string, unknown>>(),
+    /** When its fan-out to endpoints ran; null until then (the sweep re-sends lost ones). */
+    fannedOutAt: integer("fanned_out_at", { mode: "timestamp_ms" }),
     createdAt: timestamps.createdAt,
   },
-  (t) => [index("webhook_events_tenant_idx").on(t.tenantId, t.id)],
+  (t) => [
+    index("webhook_events_tenant_idx").on(t.tenantId, t.id),
+    index("webhook_events_unannounced_idx").on(t.fannedOutAt, t.createdAt),
+  ],
 );
 
 export const deliveryStates = ["pending", "sending", "succeeded", "failed"] as const;

@@ -16,7 +16,10 @@ import {
   getEvent,
   insertAttempt,
   insertDeliveries,
+  markFannedOut,
+  overdueDeliveries,
   subscribedEndpoints,
+  unannouncedEvents,
   unstartedDeliveries,
   updateDelivery,
   updateEndpoint,
@@ -79,6 +82,47 @@ async function fanOut(env: Env, db: Db, tenantId: string, eventId: string) {
     }
   }
   await enqueueFirstAttempts(env, db, tenantId, eventId);
+  await markFannedOut(db, tenantId, eventId, new Date()).run();
+}
+
+/** How late a fan-out or an attempt may be before the sweep sends its message again. */
+export const SWEEP_GRACE_MS = 5 * 60_000;
+/** Events older than this are not fanned out any more (their news is stale). */
+export const SWEEP_MAX_EVENT_AGE_MS = 3 * 24 * 3600_000;
+const SWEEP_BATCH = 100;
+
+/**
+ * The safety net under at-least-once (run by the Worker's cron trigger): a queue send that
+ * failed after its D1 batch committed leaves an event never fanned out, or a delivery whose
+ * next attempt never comes. Both are sent again; the attempt claims make a duplicate harmless.
+ */
+export async function sweepEvents(env: Env, db: Db, now = Date.now()) {
+  const overdue = new Date(now - SWEEP_GRACE_MS);
+  const events = await unannouncedEvents(
+    db,
+    new Date(now - SWEEP_MAX_EVENT_AGE_MS),
+    overdue,
+    SWEEP_BATCH,
+  );
+  const deliveries = await overdueDeliveries(db, overdue, SWEEP_BATCH);
+  const messages: { body: EventsMessage }[] = [
+    ...events.map((e) => ({
+      body: { kind: "fanout", tenantId: e.tenantId, eventId: e.id } satisfies EventsMessage,
+    })),
+    ...deliveries.map((d) => ({
+      body: {
+        kind: "deliver",
+        tenantId: d.tenantId,
+        deliveryId: d.id,
+        // A pending delivery waits for its next attempt; a dead claim is re-sent as itself.
+        attempt: d.state === "pending" ? d.attempts + 1 : d.attempts,
+      } satisfies EventsMessage,
+    })),
+  ];
+  for (let i = 0; i < messages.length; i += 100) {
+    await env.EVENTS_QUEUE.sendBatch(messages.slice(i, i + 100));
+  }
+  return { events: events.length, deliveries: deliveries.length };
 }
 
 /** Queues attempt 1 of every delivery of the event not yet attempted (again, if need be). */

@@ -2,12 +2,18 @@
 // events queue fans them out and delivers them to a real HTTP endpoint (the fake receiver),
 // and each delivery is verified with the `standardwebhooks` library, an independent
 // implementation of the Standard Webhooks spec.
+import {
+  createExecutionContext,
+  createScheduledController,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it, vi } from "vitest";
 import { webhookPayload } from "#schemas/learn";
 import { insertDeliveries, insertEvent } from "#workers/db/queries/learn";
 import { newId } from "#workers/domain/ids";
+import worker from "../../../workers/app.ts";
 import { call, createTenant, db, expectProblem, json, rows } from "../../factories.ts";
 import {
   createKey,
@@ -333,6 +339,78 @@ describe("webhook deliveries", () => {
     await env.EVENTS_QUEUE.send({ kind: "deliver", tenantId: t.tenant.id, deliveryId, attempt: 1 });
     await new Promise((r) => setTimeout(r, 2500));
     expect(await received(hook.name)).toHaveLength(1);
+  });
+
+  it("the cron sweep re-sends a lost fan-out and an overdue attempt, and leaves recent ones alone", async () => {
+    const t = await createTenant();
+    const hook = await receiverEndpoint(t.tenant.id);
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+    const event = (id: string, createdAt: Date, fannedOutAt: Date | null) =>
+      insertEvent(db(), {
+        id,
+        tenantId: t.tenant.id,
+        siteId: null,
+        type: "site.published",
+        data: { tenant: t.tenant.slug },
+        createdAt,
+        fannedOutAt,
+      });
+    // Its fan-out message was lost 10 minutes ago; another's was sent a minute ago (in flight).
+    const lost = newId("evt");
+    const recent = newId("evt");
+    // Fanned out; its second attempt was due 10 minutes ago and never came.
+    const retried = newId("evt");
+    const overdue = newId("dlv");
+    await db().batch([
+      event(lost, minutesAgo(10), null),
+      event(recent, minutesAgo(1), null),
+      event(retried, minutesAgo(30), minutesAgo(30)),
+      insertDeliveries(db(), [
+        {
+          id: overdue,
+          tenantId: t.tenant.id,
+          endpointId: hook.id,
+          eventId: retried,
+          state: "pending",
+          attempts: 1,
+          lastStatus: 500,
+          nextAttemptAt: minutesAgo(10),
+        },
+      ]),
+    ]);
+    const ctx = createExecutionContext();
+    await worker.scheduled?.(createScheduledController(), env, ctx);
+    await waitOnExecutionContext(ctx);
+    await waitUntil("the lost fan-out and the overdue attempt", async () => {
+      const delivered = await rows<{ event_id: string; state: string; attempts: number }>(
+        "SELECT event_id, state, attempts FROM webhook_deliveries WHERE tenant_id = ? AND state = 'succeeded' ORDER BY event_id",
+        t.tenant.id,
+      );
+      return delivered.length === 2 ? delivered : null;
+    });
+    const delivered = await rows<{ event_id: string; attempts: number }>(
+      "SELECT event_id, attempts FROM webhook_deliveries WHERE tenant_id = ?",
+      t.tenant.id,
+    );
+    expect(Object.fromEntries(delivered.map((d) => [d.event_id, d.attempts]))).toEqual({
+      [lost]: 1,
+      [retried]: 2,
+    });
+    const ids = (await received(hook.name)).map(
+      (r) => (JSON.parse(r.body) as { data: { event_id: string } }).data.event_id,
+    );
+    expect(ids.sort()).toEqual([lost, retried].sort());
+    const [fanned] = await rows<{ fanned_out_at: number | null }>(
+      "SELECT fanned_out_at FROM webhook_events WHERE id = ?",
+      lost,
+    );
+    expect(fanned?.fanned_out_at).toBeGreaterThan(0);
+    // A second sweep finds nothing of this tenant's to send: no duplicate reaches the endpoint.
+    const again = createExecutionContext();
+    await worker.scheduled?.(createScheduledController(), env, again);
+    await waitOnExecutionContext(again);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await received(hook.name)).toHaveLength(2);
   });
 
   it("disables an endpoint that answers 410 Gone, and does not follow redirects", async () => {

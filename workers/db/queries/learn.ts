@@ -330,3 +330,60 @@ export async function listAttempts(db: Db, tenantId: string, deliveryId: string)
     .where(and(eq(webhookAttempts.tenantId, tenantId), eq(webhookAttempts.deliveryId, deliveryId)))
     .orderBy(webhookAttempts.attempt, webhookAttempts.id);
 }
+
+// ---- The sweep (workers/queues/events.ts: sweepEvents), across tenants ----
+
+/** Marks an event's fan-out done (a repeated fan-out only refreshes the time). */
+export function markFannedOut(db: Db, tenantId: string, eventId: string, at: Date) {
+  return db
+    .update(webhookEvents)
+    .set({ fannedOutAt: at })
+    .where(and(eq(webhookEvents.tenantId, tenantId), eq(webhookEvents.id, eventId)));
+}
+
+/** Site events whose fan-out never ran, created in [after, before): their message was lost. */
+export async function unannouncedEvents(db: Db, after: Date, before: Date, limit: number) {
+  return db
+    .select({ id: webhookEvents.id, tenantId: webhookEvents.tenantId })
+    .from(webhookEvents)
+    .where(
+      and(
+        isNull(webhookEvents.fannedOutAt),
+        lt(webhookEvents.createdAt, before),
+        gt(webhookEvents.createdAt, after),
+        sql`${webhookEvents.type} LIKE 'site.%'`,
+      ),
+    )
+    .limit(limit);
+}
+
+/**
+ * Deliveries whose next attempt is overdue by more than the grace period: pending ones whose
+ * message never came (a lost send), and claims left by a consumer that died.
+ */
+export async function overdueDeliveries(db: Db, overdueBefore: Date, limit: number) {
+  return db
+    .select({
+      id: webhookDeliveries.id,
+      tenantId: webhookDeliveries.tenantId,
+      state: webhookDeliveries.state,
+      attempts: webhookDeliveries.attempts,
+    })
+    .from(webhookDeliveries)
+    .where(
+      or(
+        and(
+          eq(webhookDeliveries.state, "pending"),
+          or(
+            lt(webhookDeliveries.nextAttemptAt, overdueBefore),
+            and(
+              isNull(webhookDeliveries.nextAttemptAt),
+              lt(webhookDeliveries.updatedAt, overdueBefore),
+            ),
+          ),
+        ),
+        and(eq(webhookDeliveries.state, "sending"), lt(webhookDeliveries.updatedAt, overdueBefore)),
+      ),
+    )
+    .limit(limit);
+}
