@@ -17,16 +17,14 @@ import {
   transcriptOf,
 } from "#workers/domain/captions";
 import { IMAGE_HEAD_BYTES, imageSize } from "#workers/domain/image-size";
-import { signRequest } from "#workers/domain/job-signing";
 import { config } from "#workers/env";
 import type { StepResult } from "#workers/objects/media-pipeline";
 import { dispatchDeadlineMs, runDeadlineMs } from "#workers/objects/media-pipeline";
+import { dispatchToBuilder } from "#workers/publishing/builder-client";
 import { pipelineOf, variantPrefix } from "./pipeline.ts";
 import { newCaptionsToYouTube, runProviderStep } from "./providers.ts";
 
 type RunMessage = Extract<MediaQueueMessage, { kind: "run" }>;
-
-const DISPATCH_TIMEOUT_MS = 15_000;
 
 const failed = (error: string, permanent = true): StepResult => ({
   state: "failed",
@@ -182,34 +180,12 @@ async function sendToBuilder(
     callbackUrl: `${cfg.appOrigin}/internal/v1/media/${msg.mediaId}/jobs/${msg.jobId}/result`,
     deadline: new Date(Date.now() + dispatchDeadlineMs(kind) + runDeadlineMs(kind)).toISOString(),
   };
-  const body = JSON.stringify(job);
-  const url = new URL("/media-jobs", cfg.BUILDER_URL);
-  try {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-lectern-signature": await signRequest({
-          secret: cfg.builderSecrets,
-          method: "POST",
-          path: url.pathname,
-          body,
-        }),
-      },
-      body,
-      signal: AbortSignal.timeout(DISPATCH_TIMEOUT_MS),
-    });
-    const text = await res.text().catch(() => "");
-    if (res.ok) return null;
-    const transient = res.status === 429 || res.status >= 500;
-    return failed(
-      `The builder answered ${res.status}${text ? `: ${text.slice(0, 300)}` : ""}`,
-      !transient,
-    );
-  } catch (error) {
-    return failed(
-      `The builder did not answer: ${(error as Error)?.message ?? String(error)}`,
-      false,
-    );
-  }
+  const out = await dispatchToBuilder(
+    { url: cfg.BUILDER_URL, secrets: cfg.builderSecrets },
+    "/media-jobs",
+    job,
+  );
+  if (out.ok) return null;
+  // Busy or away: the attempt fails and is retried; a refused job fails for good.
+  return failed(`The builder ${out.detail}`, out.status !== null && !out.transient);
 }

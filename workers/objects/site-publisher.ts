@@ -26,7 +26,6 @@ import {
 } from "#workers/db/queries/deploys";
 import { deploys, rebuilds, sites, users } from "#workers/db/schema";
 import { newId } from "#workers/domain/ids";
-import { signRequest } from "#workers/domain/job-signing";
 import { sendInBackground } from "#workers/domain/mail";
 import {
   applyDispatch,
@@ -44,6 +43,7 @@ import { signToken } from "#workers/domain/signed-tokens";
 import { siteBaseUrl, siteCacheTag } from "#workers/domain/site-hosts";
 import { config } from "#workers/env";
 import { requestYouTubePublic } from "#workers/providers/youtube-public";
+import { dispatchToBuilder } from "#workers/publishing/builder-client";
 import { afterPointerChange, auditRow, switchPointer } from "#workers/publishing/pointers";
 import { announce, prepareSiteEvent } from "#workers/publishing/site-events";
 import { loadPublishStatus } from "#workers/publishing/views";
@@ -67,7 +67,6 @@ export type PublishRequest = {
 export type ActivateResult = { ok: true } | { ok: false; status: 404 | 409; message: string };
 
 const EXPORT_TOKEN_MS = 60 * 60_000;
-const DISPATCH_TIMEOUT_MS = 15_000;
 
 export class SitePublisher extends DurableObject<Env> {
   private state: MachineState | null = null;
@@ -578,38 +577,14 @@ export class SitePublisher extends DurableObject<Env> {
       ),
       ...(run.target === "live" && row[0]?.refuseBrokenLinks ? { refuseBrokenLinks: true } : {}),
     };
-    const body = JSON.stringify(job);
-    const url = new URL("/jobs", cfg.BUILDER_URL);
-    try {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "x-lectern-signature": await signRequest({
-            secret: cfg.builderSecrets,
-            method: "POST",
-            path: url.pathname,
-            body,
-          }),
-        },
-        body,
-        signal: AbortSignal.timeout(DISPATCH_TIMEOUT_MS),
-      });
-      const text = await res.text().catch(() => "");
-      if (res.ok) return { ok: true };
-      const transient = res.status === 429 || res.status >= 500;
-      return {
-        ok: false,
-        transient,
-        message: `the builder answered ${res.status}${text ? `: ${text.slice(0, 300)}` : ""}`,
-      };
-    } catch (err) {
-      return {
-        ok: false,
-        transient: true,
-        message: err instanceof Error ? err.message : String(err),
-      };
-    }
+    const out = await dispatchToBuilder(
+      { url: cfg.BUILDER_URL, secrets: cfg.builderSecrets },
+      "/jobs",
+      job,
+    );
+    return out.ok
+      ? out
+      : { ok: false, transient: out.transient, message: `the builder ${out.detail}` };
   }
 
   // ---- Live status (hibernating WebSockets) ----
