@@ -31,6 +31,50 @@ const LOG_MAX = 65_536;
 
 class RetryableResponse extends Error {}
 
+/**
+ * POSTs `payload` as JSON to `callbackUrl`, signed with every secret (afresh per attempt);
+ * network errors, timeouts, 429 and 5xx are retried with backoff. Throws the last error when it
+ * gives up. The build's status reports and the media jobs' results both go through here.
+ */
+export async function postSigned(
+  secrets: readonly string[],
+  callbackUrl: string,
+  payload: unknown,
+  options: CallbackOptions & { fetch?: typeof fetch } = {},
+): Promise<void> {
+  const send = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const body = JSON.stringify(payload);
+  const url = new URL(callbackUrl);
+  await withRetry(
+    async () => {
+      const signature = await signRequest({
+        secret: secrets,
+        method: "POST",
+        path: url.pathname + url.search,
+        body,
+      });
+      const response = await send(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signature },
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      // Read the answer to the end so the connection can be reused.
+      await response.arrayBuffer().catch(() => undefined);
+      if (response.ok) return;
+      const failure = `callback answered ${response.status}`;
+      if (response.status === 429 || response.status >= 500) throw new RetryableResponse(failure);
+      throw new Error(failure);
+    },
+    {
+      retries: options.retries ?? 6,
+      baseDelayMs: options.baseDelayMs ?? 1000,
+      isRetryable: (error) => error instanceof RetryableResponse || isNetworkError(error),
+    },
+  );
+}
+
 export function createStatusSender(
   secrets: readonly string[],
   options: CallbackOptions & {
@@ -38,41 +82,11 @@ export function createStatusSender(
     log?: (line: string) => void;
   } = {},
 ): SendStatus {
-  const send = options.fetch ?? fetch;
   const log = options.log ?? console.log;
-  const timeoutMs = options.timeoutMs ?? 10_000;
   return async (callbackUrl, status) => {
-    const body = JSON.stringify(bounded(status));
     const url = new URL(callbackUrl);
     try {
-      await withRetry(
-        async () => {
-          const signature = await signRequest({
-            secret: secrets,
-            method: "POST",
-            path: url.pathname + url.search,
-            body,
-          });
-          const response = await send(url, {
-            method: "POST",
-            headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signature },
-            body,
-            signal: AbortSignal.timeout(timeoutMs),
-          });
-          // Read the answer to the end so the connection can be reused.
-          await response.arrayBuffer().catch(() => undefined);
-          if (response.ok) return;
-          const failure = `callback answered ${response.status}`;
-          if (response.status === 429 || response.status >= 500)
-            throw new RetryableResponse(failure);
-          throw new Error(failure);
-        },
-        {
-          retries: options.retries ?? 6,
-          baseDelayMs: options.baseDelayMs ?? 1000,
-          isRetryable: (error) => error instanceof RetryableResponse || isNetworkError(error),
-        },
-      );
+      await postSigned(secrets, callbackUrl, bounded(status), options);
       return true;
     } catch (error) {
       log(

@@ -26,7 +26,7 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { BuilderMediaJob, JobOutput, JobVariant, MediaJobResult } from "#schemas/media-jobs";
-import { SIGNATURE_HEADER, signRequest } from "#workers/domain/job-signing";
+import { type CallbackOptions, postSigned } from "./job-callbacks.ts";
 import { withRetry } from "./retry.ts";
 import { putFile } from "./storage.ts";
 import { runTool, type ToolResult } from "./tool-process.ts";
@@ -336,49 +336,15 @@ export type PostResult = (callbackUrl: string, result: MediaJobResult) => Promis
 /** Posts a result signed with every secret, retried on network errors, 429 and 5xx; never throws. */
 export function createResultPoster(
   secrets: readonly string[],
-  options: {
+  options: CallbackOptions & {
     fetch?: typeof fetch;
     log?: (line: string) => void;
-    retries?: number;
-    baseDelayMs?: number;
   } = {},
 ): PostResult {
-  const send = options.fetch ?? fetch;
   const log = options.log ?? console.log;
   return async (callbackUrl, result) => {
-    const body = JSON.stringify(result);
-    const url = new URL(callbackUrl);
     try {
-      await withRetry(
-        async () => {
-          const signature = await signRequest({
-            secret: secrets,
-            method: "POST",
-            path: url.pathname + url.search,
-            body,
-          });
-          const response = await send(url, {
-            method: "POST",
-            headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signature },
-            body,
-            signal: AbortSignal.timeout(10_000),
-          });
-          await response.arrayBuffer().catch(() => undefined);
-          if (response.ok) return;
-          const error = new Error(`callback answered ${response.status}`);
-          (error as Error & { retry?: boolean }).retry =
-            response.status === 429 || response.status >= 500;
-          throw error;
-        },
-        {
-          retries: options.retries ?? 6,
-          baseDelayMs: options.baseDelayMs ?? 1000,
-          isRetryable: (error) =>
-            (error as { retry?: boolean }).retry === true ||
-            error instanceof TypeError ||
-            (error as Error)?.name === "TimeoutError",
-        },
-      );
+      await postSigned(secrets, callbackUrl, result, options);
       return true;
     } catch (error) {
       log(
