@@ -29,6 +29,7 @@ import { webhookHeaders } from "#workers/domain/standard-webhooks";
 import { retryDelaySeconds } from "#workers/domain/webhook-retry";
 import { config } from "#workers/env";
 import { signedPublicUrl, siteJsonPath } from "#workers/public/urls";
+import { consumeEach } from "./consume.ts";
 
 export const DELIVERY_TIMEOUT_MS = 15_000;
 /** How long the signed JSON URL in a webhook stays valid. */
@@ -38,23 +39,12 @@ const MAX_ERROR_CHARS = 300;
 const STALE_CLAIM_MS = 30_000;
 
 export async function handleEventsBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  for (const message of batch.messages) {
-    const parsed = eventsMessage.safeParse(message.body);
-    if (!parsed.success) {
-      console.error(`[events-queue] dropping a malformed message ${message.id}`);
-      message.ack();
-      continue;
-    }
-    try {
-      await handle(parsed.data, env);
-      message.ack();
-    } catch (err) {
-      console.error(
-        `[events-queue] ${parsed.data.kind} failed (try ${message.attempts}): ${err instanceof Error ? err.message : err}`,
-      );
-      message.retry({ delaySeconds: Math.min(300, 2 ** message.attempts) });
-    }
-  }
+  await consumeEach(
+    batch,
+    eventsMessage,
+    { name: "events-queue", maxDelaySeconds: 300, describe: (msg) => msg.kind },
+    (msg) => handle(msg, env),
+  );
 }
 
 async function handle(msg: EventsMessage, env: Env) {

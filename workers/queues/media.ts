@@ -6,23 +6,24 @@
 //   the object unreachable). A "run" fails its step with the reason, visible and retryable; a
 //   "start" leaves the reason on the item. Nothing is dropped silently.
 // - "youtube_public" (PROVIDERS, ADR 014): the site went live; its YouTube videos go public.
-import { mediaQueueMessage } from "#schemas/media-jobs";
+import { type MediaQueueMessage, mediaQueueMessage } from "#schemas/media-jobs";
 import { createDb } from "#workers/db/client";
 import { getMediaJob, setMediaItemError } from "#workers/db/queries/media-jobs";
 import { pipelineOf } from "#workers/media/pipeline";
 import { runStep } from "#workers/media/steps";
 import { handleYouTubePublic } from "#workers/providers/youtube-public";
+import { consumeEach } from "./consume.ts";
+
+/** What the log names a media message by. */
+const describe = (msg: MediaQueueMessage) =>
+  `${msg.kind} ${"mediaId" in msg ? msg.mediaId : msg.siteId}`;
 
 export async function handleMediaBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  for (const message of batch.messages) {
-    const parsed = mediaQueueMessage.safeParse(message.body);
-    if (!parsed.success) {
-      console.error(`[media-queue] dropping a malformed message ${message.id}`);
-      message.ack();
-      continue;
-    }
-    const msg = parsed.data;
-    try {
+  await consumeEach(
+    batch,
+    mediaQueueMessage,
+    { name: "media-queue", maxDelaySeconds: 60, describe },
+    async (msg) => {
       if (msg.kind === "youtube_public") {
         await handleYouTubePublic(env, msg);
       } else if (msg.kind === "start") {
@@ -39,31 +40,22 @@ export async function handleMediaBatch(batch: MessageBatch<unknown>, env: Env): 
           if (result) await pipelineOf(env, msg.mediaId).result(msg.jobId, msg.token, result);
         }
       }
-      message.ack();
-    } catch (err) {
-      console.error(
-        `[media-queue] ${msg.kind} ${"mediaId" in msg ? msg.mediaId : msg.siteId} failed (delivery ${message.attempts}): ${err instanceof Error ? err.message : err}`,
-      );
-      message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
-    }
-  }
+    },
+  );
 }
 
 export async function handleMediaDeadLetters(
   batch: MessageBatch<unknown>,
   env: Env,
 ): Promise<void> {
-  for (const message of batch.messages) {
-    const parsed = mediaQueueMessage.safeParse(message.body);
-    if (!parsed.success) {
-      console.error(`[media-dlq] dropping a malformed message ${message.id}`);
-      message.ack();
-      continue;
-    }
-    const msg = parsed.data;
-    const reason =
-      "The media queue gave up on this step: handling it kept failing (storage or database unavailable). Retry it.";
-    try {
+  const reason =
+    "The media queue gave up on this step: handling it kept failing (storage or database unavailable). Retry it.";
+  // A dead letter that cannot be recorded either is tried again a minute later.
+  await consumeEach(
+    batch,
+    mediaQueueMessage,
+    { name: "media-dlq", maxDelaySeconds: 60, describe },
+    async (msg) => {
       if (msg.kind === "run") {
         await pipelineOf(env, msg.mediaId).deadLetter(msg.jobId, msg.token, reason);
       } else if (msg.kind === "youtube_public") {
@@ -77,12 +69,6 @@ export async function handleMediaDeadLetters(
           "The media pipeline could not start for this file (the media queue gave up on it).",
         );
       }
-      message.ack();
-    } catch (err) {
-      console.error(
-        `[media-dlq] ${msg.kind} ${"mediaId" in msg ? msg.mediaId : msg.siteId}: ${err instanceof Error ? err.message : err}`,
-      );
-      message.retry({ delaySeconds: 60 });
-    }
-  }
+    },
+  );
 }

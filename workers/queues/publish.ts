@@ -9,27 +9,17 @@ import { insertDeploy, publishedSitesPage } from "#workers/db/queries/deploys";
 import { rebuilds } from "#workers/db/schema";
 import { newId } from "#workers/domain/ids";
 import { publisherOf } from "#workers/publishing/publisher";
+import { consumeEach } from "./consume.ts";
 
 const FANOUT_PAGE = 50;
 
 export async function handlePublishBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  for (const message of batch.messages) {
-    const parsed = publishMessage.safeParse(message.body);
-    if (!parsed.success) {
-      console.error(`[publish-queue] dropping a malformed message ${message.id}`);
-      message.ack();
-      continue;
-    }
-    try {
-      await handle(parsed.data, env);
-      message.ack();
-    } catch (err) {
-      console.error(
-        `[publish-queue] ${parsed.data.kind} failed (attempt ${message.attempts}): ${err instanceof Error ? err.message : err}`,
-      );
-      message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
-    }
-  }
+  await consumeEach(
+    batch,
+    publishMessage,
+    { name: "publish-queue", maxDelaySeconds: 60, describe: (msg) => msg.kind },
+    (msg) => handle(msg, env),
+  );
 }
 
 async function rebuildState(env: Env, rebuildId: string) {
