@@ -290,6 +290,48 @@ describe("content editor", () => {
     await owner.page.getByRole("button", { name: "Rich text", exact: true }).click();
   });
 
+  it("refuses to delete a resource that a page links, names the page, and deletes it anyway on request", async () => {
+    const owner = await person();
+    await signIn(owner.page, demoOwner);
+    const site = await courseSite(owner, `Delete links ${run}`);
+    const notes = await api<Item>(owner, "POST", site.content, {
+      collection: "resource",
+      fields: { title: "Lecture notes", resourcetype: "Document" },
+    });
+    await api<Item>(owner, "POST", site.content, {
+      collection: "page",
+      fields: { title: "Week 1" },
+      body: `Read {{% resource_link "${notes.uid}" "the notes" %}}.`,
+    });
+
+    await owner.page.goto(`${site.ui}/items/${notes.uid}`);
+    await owner.page.getByText("Delete item…").click();
+    await owner.page.getByRole("button", { name: "Delete Lecture notes" }).click();
+    const refused = owner.page.getByRole("alert").filter({ hasText: "Not deleted" });
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain("linked from 1 item");
+    expect(await refused.getByRole("link", { name: "Week 1" }).count()).toBe(1);
+    // Nothing changed: still version 1, not deleted.
+    const still = await api<Item & { deleted: boolean }>(
+      owner,
+      "GET",
+      `${site.content}/${notes.uid}`,
+    );
+    expect(still).toMatchObject({ version: 1, deleted: false });
+    await owner.shot("c12-delete-refused-links");
+
+    await refused.getByText("Delete anyway…").click();
+    await refused.getByRole("button", { name: "Delete Lecture notes anyway" }).click();
+    await owner.page.getByRole("status").filter({ hasText: "The item was deleted" }).waitFor();
+    await owner.page.getByRole("heading", { level: 2, name: "This item is deleted" }).waitFor();
+    const gone = await api<Item & { deleted: boolean }>(
+      owner,
+      "GET",
+      `${site.content}/${notes.uid}`,
+    );
+    expect(gone).toMatchObject({ version: 2, deleted: true });
+  });
+
   it("works on a phone without JavaScript", async () => {
     const setup = await person();
     await signIn(setup.page, demoOwner);
