@@ -16,8 +16,8 @@ import type { Db } from "#workers/db/client";
 import { insertAuditEvent } from "#workers/db/queries/audit";
 import {
   bumpContentVersion,
+  createItemStatements,
   getItemByFilename,
-  insertItem,
   insertRevision,
   updateItemAtVersion,
 } from "#workers/db/queries/content";
@@ -402,42 +402,21 @@ async function resourceStatements(
     async (name) => (await getItemByFilename(db, tenantId, siteId, "resource", name)) !== undefined,
   );
   const id = newId("itm");
-  const now = new Date();
-  return [
-    insertItem(db, {
-      id,
-      tenantId,
-      siteId,
-      uid,
-      collection: "resource",
-      filename,
-      title,
-      resourcetype: resourcetypeOf(data),
-      body: "",
-      data,
-      extra: {},
-      version: 1,
-      createdBy: userId,
-      updatedBy: userId,
-      createdAt: now,
-      updatedAt: now,
-    }),
-    insertRevision(db, {
-      id: newId("rev"),
-      tenantId,
-      siteId,
-      itemId: id,
-      version: 1,
-      action: "created",
-      filename,
-      title,
-      body: "",
-      data,
-      createdBy: userId,
-      createdAt: now,
-    }),
-    bumpContentVersion(db, tenantId, siteId),
-  ] as const;
+
+  return createItemStatements(db, {
+    id,
+    tenantId,
+    siteId,
+    uid,
+    collection: "resource",
+    filename,
+    title,
+    resourcetype: resourcetypeOf(data),
+    body: "",
+    data,
+    userId,
+    now: new Date(),
+  });
 }
 
 // ---- One file in one go (imports) ----

@@ -16,9 +16,7 @@ import {
 } from "#schemas/content";
 import { mediaReference } from "#schemas/media";
 import {
-  bumpContentVersion,
-  insertItem,
-  insertRevision,
+  createItemStatements,
   listItems,
   listRevisions,
   type RevisionView,
@@ -274,7 +272,7 @@ export const contentRoutes = new OpenAPIHono<AppEnv>()
     const now = new Date();
     const event = await catalogEvent(c, { filename });
     await db.batch([
-      insertItem(db, {
+      ...createItemStatements(db, {
         id,
         tenantId,
         siteId,
@@ -285,28 +283,9 @@ export const contentRoutes = new OpenAPIHono<AppEnv>()
         resourcetype: resourcetypeOf(data),
         body: markdown,
         data,
-        extra: {},
-        version: 1,
-        createdBy: userId,
-        updatedBy: userId,
-        createdAt: now,
-        updatedAt: now,
+        userId,
+        now,
       }),
-      insertRevision(db, {
-        id: newId("rev"),
-        tenantId,
-        siteId,
-        itemId: id,
-        version: 1,
-        action: "created",
-        filename,
-        title,
-        body: markdown,
-        data,
-        createdBy: userId,
-        createdAt: now,
-      }),
-      bumpContentVersion(db, tenantId, siteId),
       auditStatement(c, {
         tenantId,
         action: "content.created",

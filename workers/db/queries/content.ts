@@ -17,6 +17,7 @@ import {
 } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { ContentListQuery } from "#schemas/content";
+import { newId } from "#workers/domain/ids";
 import type { Db } from "../client.ts";
 import { contentItems, contentRevisions, sites, users } from "../schema.ts";
 import { decodeKeyCursor, encodeKeyCursor } from "./pagination.ts";
@@ -196,6 +197,65 @@ export function insertItem(db: Db, row: NewContentItem) {
 
 export function insertRevision(db: Db, row: NewRevision) {
   return db.insert(contentRevisions).values(row);
+}
+
+/**
+ * A new item at version 1, for one batch: the item, its "created" revision and the site's
+ * content version (the API's create and the media library's resources both make items so).
+ */
+export function createItemStatements(
+  db: Db,
+  item: {
+    id: string;
+    tenantId: string;
+    siteId: string;
+    uid: string;
+    collection: string;
+    filename: string;
+    title: string;
+    resourcetype: string | null;
+    body: string;
+    data: Record<string, unknown>;
+    userId: string | null;
+    now: Date;
+  },
+) {
+  const { id, tenantId, siteId, uid, collection, filename, title, body, data, userId, now } = item;
+  return [
+    insertItem(db, {
+      id,
+      tenantId,
+      siteId,
+      uid,
+      collection,
+      filename,
+      title,
+      resourcetype: item.resourcetype,
+      body,
+      data,
+      extra: {},
+      version: 1,
+      createdBy: userId,
+      updatedBy: userId,
+      createdAt: now,
+      updatedAt: now,
+    }),
+    insertRevision(db, {
+      id: newId("rev"),
+      tenantId,
+      siteId,
+      itemId: id,
+      version: 1,
+      action: "created",
+      filename,
+      title,
+      body,
+      data,
+      createdBy: userId,
+      createdAt: now,
+    }),
+    bumpContentVersion(db, tenantId, siteId),
+  ] as const;
 }
 
 /**
