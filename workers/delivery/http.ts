@@ -2,16 +2,20 @@
 // (ETag / If-None-Match / If-Range), byte ranges, and the small pages delivery answers with
 // when a site has none of its own.
 
+const FRAME_ANCESTORS = "frame-ancestors 'self'";
+
 /**
  * Headers every delivery response carries. The CSP only stops other origins from framing a
- * site: course pages embed YouTube, MathJax and the like, so scripts and styles stay open.
+ * site: course pages embed YouTube, MathJax and the like, so scripts and styles stay open. A
+ * response with a policy of its own (an uploaded SVG's sandbox) keeps it, with this added.
  */
 export function applySecurityHeaders(headers: Headers, https: boolean): void {
+  const own = headers.get("content-security-policy");
   headers.set("x-content-type-options", "nosniff");
   headers.set("referrer-policy", "strict-origin-when-cross-origin");
   headers.set("x-frame-options", "SAMEORIGIN");
   headers.set("permissions-policy", "camera=(), microphone=(), geolocation=()");
-  headers.set("content-security-policy", "frame-ancestors 'self'");
+  headers.set("content-security-policy", own ? `${own}; ${FRAME_ANCESTORS}` : FRAME_ANCESTORS);
   // Not includeSubDomains: a custom domain's owner decides about their other hostnames.
   if (https) headers.set("strict-transport-security", "max-age=31536000");
 }

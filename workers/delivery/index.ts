@@ -51,10 +51,7 @@ function respond(
   init: { headers?: HeadersInit; cache?: string } = {},
 ): Response {
   const headers = new Headers(init.headers);
-  // A response's own policy (an uploaded SVG's sandbox) is kept, with the site-wide one added.
-  const own = headers.get("content-security-policy");
   applySecurityHeaders(headers, served.https);
-  if (own) headers.set("content-security-policy", `${own}; frame-ancestors 'self'`);
   if (served.target === "preview") {
     headers.set("cache-control", "private, no-store");
     headers.set("x-robots-tag", "noindex");
